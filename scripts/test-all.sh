@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole suite: installs what it lacks (node_modules, Debian's Chromium), builds once, then runs
+# unit tests, the server suite against Postgres+Redis and against embedded PGlite, and Playwright.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null; else sudo apt-get install -y chromium >/dev/null; fi
+fi
+bash scripts/ensure-services.sh
+
+npx nuxt build >/tmp/switchboard-build.log 2>&1 || { cat /tmp/switchboard-build.log; exit 1; }
+npx vitest run --project unit
+DB_MODE=postgres npx vitest run --project server
+DB_MODE=pglite npx vitest run --project server

@@ -1,0 +1,5 @@
+export * from './base'
+export * from './users'
+export * from './projects'
+export * from './conversations'
+export * from './messages'

@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm'
+import { bigint, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { appSchema } from './base'
+import { conversations } from './conversations'
+import { users } from './users'
+
+export const messageType = appSchema.enum('message_type', ['text', 'file', 'system'])
+export const fileStatus = appSchema.enum('file_status', ['pending_upload', 'pending_scan', 'available', 'blocked'])
+export const reportStatus = appSchema.enum('report_status', ['open', 'resolved', 'dismissed'])
+
+export const messages = appSchema.table('messages', {
+  // UUIDv7, generated in the app (PostgreSQL 15 has no uuidv7()), so ids sort by time.
+  id: uuid().primaryKey(),
+  conversationId: uuid().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  seq: integer().notNull(),
+  senderId: uuid().notNull().references(() => users.id),
+  clientId: text().notNull(),
+  type: messageType().notNull().default('text'),
+  content: text().notNull(),
+  replyToId: uuid(),
+  mentions: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+  metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  editedAt: timestamp({ withTimezone: true }),
+  deletedAt: timestamp({ withTimezone: true }),
+  deletedBy: uuid().references(() => users.id),
+  deleteReason: text()
+}, t => [
+  // Keyset pagination and unread counts both walk this index.
+  uniqueIndex('messages_conversation_id_seq_idx').on(t.conversationId, t.seq),
+  // Idempotent sends: a retry with the same clientId can never insert a second row, even when racing.
+  uniqueIndex('messages_sender_id_client_id_idx').on(t.senderId, t.clientId),
+  index('messages_mentions_idx').using('gin', t.mentions)
+])
+
+export const messageEdits = appSchema.table('message_edits', {
+  id: uuid().primaryKey().defaultRandom(),
+  messageId: uuid().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  previousContent: text().notNull(),
+  editedBy: uuid().notNull().references(() => users.id),
+  editedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, t => [index('message_edits_message_id_idx').on(t.messageId, t.editedAt)])
+
+export const reactions = appSchema.table('reactions', {
+  messageId: uuid().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  emoji: text().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, t => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })])
+
+export const files = appSchema.table('files', {
+  id: uuid().primaryKey().defaultRandom(),
+  conversationId: uuid().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  messageId: uuid().references(() => messages.id, { onDelete: 'set null' }),
+  uploaderId: uuid().notNull().references(() => users.id),
+  fileName: text().notNull(),
+  size: bigint({ mode: 'number' }).notNull(),
+  mimeType: text().notNull(),
+  sha256: text(),
+  status: fileStatus().notNull().default('pending_upload'),
+  storageKey: text().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, t => [
+  index('files_conversation_id_idx').on(t.conversationId),
+  index('files_message_id_idx').on(t.messageId)
+])
+
+export const reports = appSchema.table('reports', {
+  id: uuid().primaryKey().defaultRandom(),
+  messageId: uuid().notNull().references(() => messages.id, { onDelete: 'cascade' }),
+  conversationId: uuid().notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  reporterId: uuid().notNull().references(() => users.id),
+  reason: text().notNull(),
+  description: text(),
+  status: reportStatus().notNull().default('open'),
+  // Frozen at report time: later edits or deletes of the message do not change it.
+  evidence: jsonb().$type<Record<string, unknown>>().notNull(),
+  resolvedBy: uuid().references(() => users.id),
+  resolvedAt: timestamp({ withTimezone: true }),
+  resolution: text(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, t => [
+  index('reports_status_idx').on(t.status, t.createdAt),
+  uniqueIndex('reports_message_id_reporter_id_idx').on(t.messageId, t.reporterId)
+])
+
+/** Append-only: a trigger refuses UPDATE and DELETE (drizzle/0001_audit_log_append_only.sql). */
+export const auditLog = appSchema.table('audit_log', {
+  id: uuid().primaryKey().defaultRandom(),
+  actorId: uuid(),
+  action: text().notNull(),
+  targetType: text().notNull(),
+  targetId: text(),
+  projectId: uuid(),
+  details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, t => [index('audit_log_created_at_idx').on(t.createdAt, t.id)])

@@ -1,0 +1,29 @@
+import type { NitroErrorHandler } from 'nitropack'
+import { getRequestURL, send, setResponseHeader, setResponseStatus } from 'h3'
+
+/**
+ * Every error leaves as the contract's JSON shape (§2). Anything that is not an error we raised on purpose
+ * (a driver error, a bug) is logged here and answered with a neutral 500: no stack, no SQL.
+ */
+export default <NitroErrorHandler> function (error, event) {
+  const known = typeof error.data === 'object' && error.data !== null && typeof (error.data as { code?: unknown }).code === 'string'
+  let statusCode = error.statusCode || 500
+  let body: { statusCode: number, message: string, data: Record<string, unknown> }
+  if (known) {
+    body = { statusCode, message: error.message, data: error.data as Record<string, unknown> }
+  } else if (statusCode === 404) {
+    body = { statusCode, message: 'Not found', data: { code: 'not_found' } }
+  } else if (statusCode === 405) {
+    body = { statusCode, message: 'Method not allowed', data: { code: 'not_found' } }
+  } else if (statusCode >= 400 && statusCode < 500) {
+    body = { statusCode, message: 'Bad request', data: { code: 'validation_failed', issues: [] } }
+  } else {
+    statusCode = 500
+    console.error('[switchboard] unhandled error on', getRequestURL(event).pathname, error.cause ?? error)
+    body = { statusCode, message: 'Internal server error', data: { code: 'internal' } }
+  }
+  setResponseStatus(event, statusCode)
+  setResponseHeader(event, 'content-type', 'application/json')
+  setResponseHeader(event, 'cache-control', 'no-store')
+  return send(event, JSON.stringify(body))
+}

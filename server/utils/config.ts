@@ -1,0 +1,59 @@
+import { join, resolve } from 'node:path'
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`)
+  return value
+}
+
+/** Every setting the server reads, from plain env names (documented in the README's configuration table). */
+export function readConfig() {
+  const dataDir = resolve(process.env.DATA_DIR || '.data')
+  return {
+    production: process.env.NODE_ENV === 'production',
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    pgliteDir: resolve(process.env.PGLITE_DIR || join(dataDir, 'pglite')),
+    dataDir,
+    redisUrl: process.env.REDIS_URL || undefined,
+    redisPrefix: process.env.REDIS_PREFIX || 'sb:',
+    supabaseUrl: process.env.SUPABASE_URL || undefined,
+    supabaseAnonKey: process.env.SUPABASE_ANON_KEY || undefined,
+    supabaseJwtSecret: process.env.SUPABASE_JWT_SECRET || undefined,
+    authSecret: process.env.AUTH_SECRET || undefined,
+    publicUrl: process.env.PUBLIC_URL || undefined,
+    allowedOrigins: (process.env.ALLOWED_ORIGINS || '').split(',').map(s => s.trim()).filter(Boolean),
+    tokenTtlSeconds: intEnv('TOKEN_TTL_SECONDS', 900),
+    sessionTtlDays: intEnv('SESSION_TTL_DAYS', 30),
+    rateLimitsOff: process.env.RATE_LIMITS === 'off',
+    limits: {
+      messageMaxChars: intEnv('MESSAGE_MAX_CHARS', 5000),
+      sendsPerMinute: intEnv('SENDS_PER_MINUTE', 30),
+      sendBurst: intEnv('SEND_BURST', 10),
+      loginFailuresPerMinute: intEnv('LOGIN_FAILURES_PER_MINUTE', 10),
+      searchesPerMinute: intEnv('SEARCHES_PER_MINUTE', 10),
+      uploadsPerHour: intEnv('UPLOADS_PER_HOUR', 50),
+      fileMaxBytes: intEnv('FILE_MAX_BYTES', 10 * 1024 * 1024),
+      socketsPerUser: intEnv('SOCKETS_PER_USER', 8),
+      uploadUrlTtlSeconds: intEnv('UPLOAD_URL_TTL_SECONDS', 600),
+      downloadUrlTtlSeconds: intEnv('DOWNLOAD_URL_TTL_SECONDS', 300)
+    },
+    eventRetentionDays: intEnv('EVENT_RETENTION_DAYS', 30),
+    seed: {
+      adminEmail: process.env.SEED_ADMIN_EMAIL,
+      adminPassword: process.env.SEED_ADMIN_PASSWORD,
+      analystEmail: process.env.SEED_ANALYST_EMAIL,
+      analystPassword: process.env.SEED_ANALYST_PASSWORD,
+      demo: process.env.SEED_DEMO
+    }
+  }
+}
+
+export type AppConfig = ReturnType<typeof readConfig>
+
+let cached: AppConfig | undefined
+export function useConfig(): AppConfig {
+  cached ??= readConfig()
+  return cached
+}

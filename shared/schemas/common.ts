@@ -1,0 +1,16 @@
+import { z } from 'zod'
+
+export const Uuid = z.uuid()
+export const Handle = z.string().regex(/^[a-z0-9_.-]{2,32}$/, 'handle must be 2-32 of a-z 0-9 _ . -')
+
+/** Postgres text cannot hold NUL, and no chat message needs one: refuse it at the edge. */
+export const SafeText = (min: number, max: number) => z.string()
+  .refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
+  .transform(s => s.trim())
+  .pipe(z.string().min(min).max(max))
+
+/** Query-string integers: digits only, so "1e3", "-0" or "12abc" are refused rather than coerced. */
+export const QueryInt = (min: number, max: number) => z.string()
+  .regex(/^\d{1,10}$/, 'must be a non-negative integer')
+  .transform(Number)
+  .pipe(z.number().int().min(min).max(max))

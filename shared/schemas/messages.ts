@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { QueryInt, SafeText, Uuid } from './common'
+
+/** Default of contract §6; the server re-checks against MESSAGE_MAX_CHARS. */
+export const MESSAGE_MAX_CHARS = 5000
+
+export const ClientId = z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'clientId must be letters, digits, _ . : -')
+export const MessageContent = SafeText(1, MESSAGE_MAX_CHARS)
+
+export const SendMessageBody = z.strictObject({
+  clientId: ClientId,
+  content: MessageContent,
+  type: z.enum(['text', 'file']).default('text'),
+  replyToId: Uuid.nullish(),
+  fileIds: z.array(Uuid).max(10).optional()
+})
+
+export const EditMessageBody = z.strictObject({ content: MessageContent })
+
+// Emoji are short: a grapheme sequence or a :shortcode:.
+export const Emoji = z.string().min(1).max(32).refine(s => !s.includes('\u0000') && !/[\s<>]/.test(s), 'not an emoji')
+export const ReactionBody = z.strictObject({ emoji: Emoji })
+export const ReactionParams = z.object({ id: Uuid, emoji: Emoji })
+
+export const HistoryQuery = z.strictObject({
+  before: QueryInt(1, 2_147_483_647).optional(),
+  after: QueryInt(0, 2_147_483_647).optional(),
+  limit: QueryInt(1, 100).default(50)
+}).refine(q => q.before === undefined || q.after === undefined, 'use before or after, not both')
+
+export const ReportBody = z.strictObject({
+  reason: z.enum(['spam', 'abuse', 'harassment', 'illegal', 'other']),
+  description: SafeText(0, 2000).optional()
+})

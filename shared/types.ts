@@ -1,0 +1,67 @@
+/** Wire shapes of contract §3–§4, shared by the app, the server and the tests. */
+export type GlobalRole = 'admin' | 'analyst' | 'member'
+
+export interface PublicUser {
+  id: string
+  email: string
+  handle: string
+  displayName: string
+  avatarUrl: string | null
+  role: GlobalRole
+}
+
+export interface Project { id: string, slug: string, name: string, role: 'owner' | 'staff' | 'client' | null }
+
+export interface Conversation {
+  id: string
+  projectId: string
+  title: string
+  kind: 'project' | 'support' | 'announcement' | 'group' | 'dm'
+  status: 'active' | 'locked' | 'archived'
+  lastSeq: number
+  lastMessageAt: string | null
+  unreadCount: number
+  mentionCount: number
+  createdAt: string
+}
+
+export interface Reaction { emoji: string, count: number, userIds: string[] }
+
+export interface FileInfo {
+  id: string
+  conversationId: string
+  messageId: string | null
+  fileName: string
+  size: number
+  mimeType: string
+  sha256: string | null
+  status: 'pending_upload' | 'pending_scan' | 'available' | 'blocked'
+  thumbnailUrl?: string
+  createdAt: string
+}
+
+export interface Message {
+  id: string
+  conversationId: string
+  seq: number
+  senderId: string
+  clientId: string
+  type: 'text' | 'file' | 'system'
+  content: string | null
+  replyToId: string | null
+  files: FileInfo[]
+  reactions: Reaction[]
+  mentions: string[]
+  createdAt: string
+  editedAt: string | null
+  deletedAt: string | null
+}
+
+export type ConversationEventType = 'message:new' | 'message:updated' | 'message:deleted' | 'conversation:updated'
+
+export interface ConversationEvent {
+  type: ConversationEventType
+  conversationId: string
+  seq: number
+  data: Record<string, unknown>
+}

@@ -1,0 +1,23 @@
+import type { TestProject } from 'vitest/node'
+import { startTestStack } from './app-process'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string
+    dbMode: 'postgres' | 'pglite'
+    appEnv: Record<string, string>
+  }
+}
+
+/** Boots one app for the server suite, on DB_MODE (postgres with Redis, or the embedded PGlite). */
+export default async function setup(project: TestProject) {
+  const mode = process.env.DB_MODE === 'pglite' ? 'pglite' : 'postgres'
+  // Send limits are raised so the concurrency tests can burst; tests/server/rate-limits.test.ts boots its own app with the defaults.
+  const stack = await startTestStack(mode, { SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000' })
+  project.provide('baseURL', stack.app.baseURL)
+  project.provide('dbMode', mode)
+  project.provide('appEnv', stack.app.env)
+  return async () => {
+    await stack.teardown()
+  }
+}

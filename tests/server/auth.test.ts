@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { Api, signIn } from '../helpers/api'
+import { ADMIN } from '../helpers/app-process'
+import { baseURL } from '../helpers/server'
+
+describe('authentication', () => {
+  it('signs in with email and password and returns a Supabase-shaped bearer token', async () => {
+    const api = new Api(baseURL())
+    const res = await api.post('/auth/login', { email: ADMIN.email, password: ADMIN.password })
+    expect(res.status).toBe(200)
+    expect(res.body.user).toMatchObject({ email: ADMIN.email, role: 'admin' })
+    expect(res.headers.get('set-cookie')).toMatch(/sb_session=.*HttpOnly.*SameSite=Lax/i)
+    const claims = JSON.parse(Buffer.from(res.body.token.split('.')[1], 'base64url').toString())
+    expect(claims).toMatchObject({ sub: res.body.user.id, email: ADMIN.email, role: 'authenticated', app_metadata: { role: 'admin' } })
+    expect(new Date(res.body.expiresAt).getTime()).toBeGreaterThan(Date.now())
+  })
+
+  it('accepts the session cookie as well as the bearer token', async () => {
+    const login = await new Api(baseURL()).post('/auth/login', { email: ADMIN.email, password: ADMIN.password })
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const me = await new Api(baseURL()).request('GET', '/me', undefined, { cookie })
+    expect(me.status).toBe(200)
+    expect(me.body.user.email).toBe(ADMIN.email)
+  })
+
+  it('answers bad credentials with 401 unauthorized', async () => {
+    const res = await new Api(baseURL()).post('/auth/login', { email: ADMIN.email, password: 'wrong-password' })
+    expect(res.status).toBe(401)
+    expect(res.body.data.code).toBe('unauthorized')
+    const unknown = await new Api(baseURL()).post('/auth/login', { email: 'nobody@example.test', password: 'whatever' })
+    expect(unknown.status).toBe(401)
+  })
+
+  it('refuses signed-out and forged callers with 401', async () => {
+    expect((await new Api(baseURL()).get('/me')).status).toBe(401)
+    const { token } = await signIn(baseURL(), ADMIN.email, ADMIN.password)
+    const [h, p] = token.split('.')
+    const forged = new Api(baseURL(), `${h}.${p}.${Buffer.from('not-the-signature').toString('base64url')}`)
+    const res = await forged.get('/me')
+    expect(res.status).toBe(401)
+    expect(res.body.data.code).toBe('unauthorized')
+  })
+
+  it('refreshes a token for a live session and stops accepting it after logout', async () => {
+    const actor = await signIn(baseURL(), ADMIN.email, ADMIN.password)
+    const refreshed = await actor.api.post('/auth/refresh')
+    expect(refreshed.status).toBe(200)
+    expect(typeof refreshed.body.token).toBe('string')
+    expect((await actor.api.post('/auth/logout')).status).toBe(200)
+    expect((await actor.api.get('/me')).status).toBe(401)
+    expect((await new Api(baseURL(), refreshed.body.token).get('/me')).status).toBe(401)
+  })
+
+  it('answers malformed JSON with 400 validation_failed', async () => {
+    const res = await new Api(baseURL()).post('/auth/login', '{"email":')
+    expect(res.status).toBe(400)
+    expect(res.body.data.code).toBe('validation_failed')
+  })
+})

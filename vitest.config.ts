@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config'
+
+// Two projects: `unit` (pure domain rules and adapters) and `server` (HTTP + WS against the built app,
+// run once with DB_MODE=postgres and once with DB_MODE=pglite by scripts/test-all.sh).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node'
+        }
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/helpers/global-app.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Files share one booted app; each creates its own projects and users.
+          fileParallelism: true
+        }
+      }
+    ]
+  }
+})
