@@ -8,5 +8,10 @@ export default withNuxt(
       'vue/multi-word-component-names': 'off',
       '@typescript-eslint/no-explicit-any': 'error'
     }
+  },
+  {
+    // Tests assert on untyped JSON response bodies.
+    files: ['tests/**', 'load/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' }
   }
 )

@@ -1,4 +1,8 @@
 // https://nuxt.com/docs/api/configuration/nuxt-config
+
+// SB_BUILD_DIR lets several builds (parallel work trees, CI jobs) live side by side: .nuxt and .output go under it.
+const buildRoot = process.env.SB_BUILD_DIR
+
 export default defineNuxtConfig({
   extends: ['./layers/admin'],
   modules: ['@pinia/nuxt', '@nuxt/eslint'],
@@ -15,8 +19,10 @@ export default defineNuxtConfig({
   runtimeConfig: {
     public: {}
   },
+  buildDir: buildRoot ? `${buildRoot}/.nuxt` : undefined,
   compatibilityDate: '2025-07-15',
   nitro: {
+    output: buildRoot ? { dir: `${buildRoot}/.output` } : undefined,
     experimental: { websocket: true },
     errorHandler: '~~/server/error.ts'
   },

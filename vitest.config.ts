@@ -13,6 +13,15 @@ export default defineConfig({
         }
       },
       {
+        // Adapters against the real services: Redis (unique key prefix per run), local disk in temp dirs.
+        test: {
+          name: 'adapters',
+          include: ['tests/adapters/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000
+        }
+      },
+      {
         test: {
           name: 'server',
           include: ['tests/server/**/*.test.ts'],

@@ -12,5 +12,6 @@ bash scripts/ensure-services.sh
 
 npx nuxt build >/tmp/switchboard-build.log 2>&1 || { cat /tmp/switchboard-build.log; exit 1; }
 npx vitest run --project unit
+npx vitest run --project adapters
 DB_MODE=postgres npx vitest run --project server
 DB_MODE=pglite npx vitest run --project server

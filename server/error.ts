@@ -22,6 +22,9 @@ export default <NitroErrorHandler> function (error, event) {
     console.error('[switchboard] unhandled error on', getRequestURL(event).pathname, error.cause ?? error)
     body = { statusCode, message: 'Internal server error', data: { code: 'internal' } }
   }
+  // Domain code raises 429 without the request at hand: the header is derived from the error here.
+  const retryAfterMs = (body.data as { retryAfterMs?: unknown }).retryAfterMs
+  if (body.data.code === 'rate_limited' && typeof retryAfterMs === 'number') setResponseHeader(event, 'retry-after', Math.ceil(retryAfterMs / 1000))
   setResponseStatus(event, statusCode)
   setResponseHeader(event, 'content-type', 'application/json')
   setResponseHeader(event, 'cache-control', 'no-store')

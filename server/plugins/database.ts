@@ -8,11 +8,21 @@ export default defineNitroPlugin((nitroApp) => {
   const work = useDatabaseHandle().then(handle => seedOnStart(handle.db, handle.mode))
   setStartup(work)
   work.catch((error) => {
+    // Fail fast: a server that cannot migrate must not keep answering; the supervisor restarts it.
     console.error('[switchboard] database start-up failed:', error)
-    process.exitCode = 1
+    process.exit(1)
   })
+  // Event retention: events older than EVENT_RETENTION_SECONDS are pruned; feeds older than that answer `reset`.
+  const pruner = setInterval(() => {
+    useDatabaseHandle()
+      .then(handle => pruneEvents(handle.db, new Date(Date.now() - config.eventRetentionSeconds * 1000)))
+      .catch(error => console.warn('[switchboard] event pruning failed:', (error as Error).message))
+  }, Math.max(1, config.eventPruneIntervalSeconds) * 1000)
+  pruner.unref()
   nitroApp.hooks.hook('close', async () => {
+    clearInterval(pruner)
     await closeDatabase()
+    await closeBus()
     await closeRedis()
   })
 })

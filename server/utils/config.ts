@@ -39,7 +39,8 @@ export function readConfig() {
       uploadUrlTtlSeconds: intEnv('UPLOAD_URL_TTL_SECONDS', 600),
       downloadUrlTtlSeconds: intEnv('DOWNLOAD_URL_TTL_SECONDS', 300)
     },
-    eventRetentionDays: intEnv('EVENT_RETENTION_DAYS', 30),
+    eventRetentionSeconds: intEnv('EVENT_RETENTION_SECONDS', 30 * 86_400),
+    eventPruneIntervalSeconds: intEnv('EVENT_PRUNE_INTERVAL_SECONDS', 3600),
     seed: {
       adminEmail: process.env.SEED_ADMIN_EMAIL,
       adminPassword: process.env.SEED_ADMIN_PASSWORD,

@@ -14,7 +14,8 @@ function limiter(name: string, points: number, durationSeconds: number): RateLim
   let found = limiters.get(key)
   if (!found) {
     const redis = getRedis()
-    const opts = { keyPrefix: `rl:${name}`, points, duration: durationSeconds }
+    // Each rule needs its own key space: two rules sharing a Redis key would each count every hit.
+    const opts = { keyPrefix: `rl:${key}`, points, duration: durationSeconds }
     found = redis
       ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) })
       : new RateLimiterMemory(opts)

@@ -1,4 +1,95 @@
+import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { projectMembers, projects } from '../db/schema'
+import type { AuthUser } from './auth'
+import { createConversation } from './conversations'
+import { commitNewMessage, deleteMessage, editMessage, resolveMentions } from './messages'
+import { setReaction } from './reactions'
+import { ensureAccount } from './seed-users'
 
-/** Demo projects, people and conversations (filled in with the write path). */
-export async function seedDemoData(_db: Database) {}
+/** Every demo account signs in with this password (README "Demo sign-ins"); embedded default only. */
+export const DEMO_PASSWORD = 'switchboard-demo'
+
+const PROJECTS = [
+  {
+    slug: 'acme-redesign', name: 'Acme website redesign', domain: 'acme.test',
+    people: [['olivia', 'Olivia Owens', 'owner'], ['sam', 'Sam Staff', 'staff'], ['priya', 'Priya Patel', 'staff'],
+      ['carl', 'Carl Client', 'client'], ['dana', 'Dana Diaz', 'client']] as const
+  },
+  {
+    slug: 'globex-support', name: 'Globex support retainer', domain: 'globex.test',
+    people: [['grace', 'Grace Hopper', 'owner'], ['tom', 'Tom Tech', 'staff'], ['hank', 'Hank Scorpio', 'client'],
+      ['lisa', 'Lisa Lee', 'client']] as const
+  }
+]
+
+const LINES = [
+  'Morning all — quick update on where we are this week.',
+  'The staging build is up: https://staging.example.com/preview',
+  'Can we move the review to Thursday? Wednesday is packed on our side.',
+  'Thursday works for us.',
+  'I left comments on the homepage mock, mostly spacing and the hero copy.',
+  'Thanks! We will fold those into the next round.',
+  'Is the contact form sending to the sales inbox or to support?',
+  'Sales for now; we can split it by topic later.',
+  'Heads up: the CDN cache will be purged tonight around 22:00 UTC.',
+  'Invoice for October is attached in the portal.',
+  'Could someone check the mobile menu on iOS Safari? It jumps on scroll.',
+  'Reproduced it — fix is in review.',
+  'Great, thanks for the quick turnaround.',
+  'We need the final logo files in SVG please.',
+  'Uploaded them to the shared folder.',
+  'Accessibility audit came back: 3 contrast issues, all minor.',
+  'Let us fix those before launch.',
+  'Launch checklist is 80% done.',
+  'Do we have sign-off on the pricing page copy?',
+  'Yes, approved by marketing this morning.'
+]
+
+/** Two demo projects with people of every role and conversations of every kind (embedded default only). */
+export async function seedDemoData(db: Database) {
+  for (const spec of PROJECTS) {
+    const [exists] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, spec.slug))
+    if (exists) continue
+    const [project] = await db.insert(projects).values({ slug: spec.slug, name: spec.name }).returning()
+    const people: Record<string, AuthUser & { projectRole: string }> = {}
+    for (const [handle, displayName, role] of spec.people) {
+      const row = await ensureAccount(db, { email: `${handle}@${spec.domain}`, password: DEMO_PASSWORD, displayName, handle, role: 'member' })
+      await db.insert(projectMembers).values({ projectId: project!.id, userId: row.id, role }).onConflictDoNothing()
+      people[handle] = { id: row.id, email: row.email, handle: row.handle, displayName: row.displayName, avatarUrl: null, role: 'member', sessionId: null, suspendedUntil: null, projectRole: role }
+    }
+    const all = Object.values(people)
+    const owner = all.find(p => p.projectRole === 'owner')!
+    const staff = all.filter(p => p.projectRole !== 'client')
+    const clients = all.filter(p => p.projectRole === 'client')
+    const others = (ids: AuthUser[]) => ids.filter(p => p.id !== owner.id).map(p => p.id)
+    const kinds = [
+      { title: 'General', kind: 'project' as const, members: all, messages: 180 },
+      { title: 'Support', kind: 'support' as const, members: [...staff, ...clients], messages: 60 },
+      { title: 'Announcements', kind: 'announcement' as const, members: all, messages: 8, posters: [owner] },
+      { title: 'Design review', kind: 'group' as const, members: [owner, staff[1] ?? staff[0]!, clients[0]!], messages: 40 }
+    ]
+    for (const k of kinds) {
+      const { conversation } = await createConversation({ ...owner, role: 'admin' }, project!.id, { title: k.title, kind: k.kind, participantIds: others(k.members) })
+      await seedMessages(conversation.id, k.posters ?? k.members, k.messages)
+    }
+    const { conversation: dm } = await createConversation(clients[0]!, project!.id, { kind: 'dm', participantIds: [owner.id] })
+    await seedMessages(dm.id, [clients[0]!, owner], 24)
+  }
+}
+
+async function seedMessages(conversationId: string, posters: AuthUser[], count: number) {
+  const sent: Array<{ id: string, sender: AuthUser }> = []
+  for (let i = 0; i < count; i++) {
+    const sender = posters[i % posters.length]!
+    let content = LINES[i % LINES.length]!
+    if (i % 17 === 5 && posters.length > 1) content = `@${posters[(i + 1) % posters.length]!.handle} ${content}`
+    const replyToId = i % 11 === 7 && sent.length ? sent[sent.length - 2]?.id ?? null : null
+    const mentions = await resolveMentions(conversationId, sender.id, content)
+    const { message } = await commitNewMessage(sender, conversationId, { clientId: `seed-${conversationId}-${i}`, content, type: 'text', replyToId }, mentions)
+    sent.push({ id: message.id, sender })
+    if (i % 9 === 3 && posters.length > 1) await setReaction(posters[(i + 1) % posters.length]!, message.id, i % 2 ? '👍' : '🎉', true)
+    if (i === 12) await editMessage(sender, message.id, { content: `${content} (updated: Friday works better)` })
+    if (i === 15) await deleteMessage(sender, message.id)
+  }
+}

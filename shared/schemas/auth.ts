@@ -6,12 +6,18 @@ export const Password = z.string().min(8).max(200).refine(s => !s.includes('\u00
 
 export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(200) })
 
-export const RedeemInviteBody = z.union([
-  z.strictObject({
-    email: Email,
-    password: Password,
-    displayName: SafeText(1, 80),
-    handle: Handle.optional()
-  }),
-  z.strictObject({})
-])
+/**
+ * Signed out: email, password and displayName create the account. Signed in: `{}` joins. One strict object
+ * (not a union) so a validation error names the field that is wrong.
+ */
+export const RedeemInviteBody = z.strictObject({
+  email: Email.optional(),
+  password: Password.optional(),
+  displayName: SafeText(1, 80).optional(),
+  handle: Handle.optional()
+}).superRefine((body, ctx) => {
+  if (Object.values(body).every(v => v === undefined)) return
+  for (const key of ['email', 'password', 'displayName'] as const) {
+    if (body[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required to create an account' })
+  }
+})

@@ -54,7 +54,8 @@ export interface AppProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>
 }
 
-const SERVER_ENTRY = resolve('.output/server/index.mjs')
+// SB_BUILD_DIR: the same variable nuxt.config.ts reads, so a test run uses the build it made.
+const SERVER_ENTRY = resolve(process.env.SB_BUILD_DIR ? `${process.env.SB_BUILD_DIR}/.output` : '.output', 'server/index.mjs')
 
 /** Boots the built app (.output) as a child process and waits until /api/health answers 200. */
 export async function startApp(env: Record<string, string>, mode: 'postgres' | 'pglite'): Promise<AppProcess> {
@@ -65,8 +66,11 @@ export async function startApp(env: Record<string, string>, mode: 'postgres' | '
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', INSECURE_COOKIES: '1', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  child.stdout!.on('data', (d) => { log += d })
-  child.stderr!.on('data', (d) => { log += d })
+  const collect = (d: Buffer) => {
+    log += d
+  }
+  child.stdout!.on('data', collect)
+  child.stderr!.on('data', collect)
   const baseURL = `http://127.0.0.1:${port}`
   const exited = new Promise<void>(res => child.once('exit', () => res()))
   const deadline = Date.now() + 60_000

@@ -1,0 +1,9 @@
+import { z } from 'zod'
+
+const Query = z.strictObject({ status: z.enum(['open', 'resolved', 'dismissed']).optional() })
+
+export default defineEventHandler(async (event) => {
+  await requireAdmin(event)
+  const { status } = queryValid(event, Query)
+  return listReports(status)
+})

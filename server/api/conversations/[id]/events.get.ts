@@ -1,0 +1,8 @@
+import { EventsQuery, IdParams } from '#shared/schemas/conversations'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const { id } = paramsValid(event, IdParams)
+  const { after, limit } = queryValid(event, EventsQuery)
+  return listEvents(user, id, after, limit)
+})

@@ -1,0 +1,9 @@
+import { IdParams } from '#shared/schemas/conversations'
+import { EditMessageBody } from '#shared/schemas/messages'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const { id } = paramsValid(event, IdParams)
+  const body = await readValid(event, EditMessageBody)
+  return editMessage(user, id, body)
+})

@@ -1,0 +1,9 @@
+import { CreateInviteBody, ProjectParams } from '#shared/schemas/projects'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const { projectId } = paramsValid(event, ProjectParams)
+  const body = await readValid(event, CreateInviteBody)
+  setResponseStatus(event, 201)
+  return createInvite(event, user, projectId, body)
+})

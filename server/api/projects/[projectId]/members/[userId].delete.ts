@@ -1,0 +1,7 @@
+import { ProjectMemberParams } from '#shared/schemas/projects'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  const { projectId, userId } = paramsValid(event, ProjectMemberParams)
+  return removeMember(user, projectId, userId)
+})

@@ -1,0 +1,9 @@
+import { CreateProjectBody } from '#shared/schemas/projects'
+
+export default defineEventHandler(async (event) => {
+  const user = await requireUser(event)
+  if (user.role !== 'admin') throw apiError('forbidden', 'Only admins create projects')
+  const body = await readValid(event, CreateProjectBody)
+  setResponseStatus(event, 201)
+  return createProject(user, body)
+})

@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Bus } from '../../server/utils/bus'
+import { createMemoryBus } from '../../server/utils/bus-memory'
+import { createRedisBus } from '../../server/utils/bus-redis'
+import { REDIS_URL, collector, uniquePrefix, waitUntil } from './helpers'
+
+interface BusFixture {
+  create(): Bus
+  /** How many connections the backing service sees subscribed to a channel (Redis: PUBSUB NUMSUB). */
+  subscribers(bus: Bus, channel: string): Promise<number>
+}
+
+const silent = () => {}
+const channel = () => `conv:${randomBytes(4).toString('hex')}`
+
+function describeBus(name: string, fixture: BusFixture) {
+  describe(`${name} bus`, () => {
+    const open: Bus[] = []
+    const create = () => {
+      const bus = fixture.create()
+      open.push(bus)
+      return bus
+    }
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map(b => b.close()))
+    })
+
+    it('delivers payloads to every handler in publish order', async () => {
+      const bus = create()
+      const ch = channel()
+      const a = collector()
+      const b = collector()
+      await bus.subscribe(ch, a.handler)
+      await bus.subscribe(ch, b.handler)
+      for (const n of [1, 2, 3, 4, 5]) await bus.publish(ch, `m${n}`)
+      expect(await a.waitFor(5)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'])
+      expect(await b.waitFor(5)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'])
+    })
+
+    it('keeps channels apart', async () => {
+      const bus = create()
+      const [one, two] = [channel(), channel()]
+      const a = collector()
+      const b = collector()
+      await bus.subscribe(one, a.handler)
+      await bus.subscribe(two, b.handler)
+      await bus.publish(one, 'for-one')
+      await bus.publish(two, 'for-two')
+      expect(await a.waitFor(1)).toEqual(['for-one'])
+      expect(await b.waitFor(1)).toEqual(['for-two'])
+    })
+
+    it('unsubscribes from the service only when the last local handler leaves', async () => {
+      const bus = create()
+      const ch = channel()
+      const first = collector()
+      const second = collector()
+      const offFirst = await bus.subscribe(ch, first.handler)
+      const offSecond = await bus.subscribe(ch, second.handler)
+      expect(await fixture.subscribers(bus, ch)).toBe(1)
+
+      await offFirst()
+      await offFirst()
+      expect(await fixture.subscribers(bus, ch)).toBe(1)
+      await bus.publish(ch, 'after-first-left')
+      expect(await second.waitFor(1)).toEqual(['after-first-left'])
+
+      await offSecond()
+      expect(await fixture.subscribers(bus, ch)).toBe(0)
+      expect(bus.channels()).not.toContain(ch)
+
+      // A marker on a channel still subscribed proves the earlier publish had its chance to arrive.
+      const marker = collector()
+      const other = channel()
+      await bus.subscribe(other, marker.handler)
+      await bus.publish(ch, 'nobody-listens')
+      await bus.publish(other, 'marker')
+      await marker.waitFor(1)
+      expect(first.values).toEqual([])
+      expect(second.values).toEqual(['after-first-left'])
+    })
+
+    it('ends subscribed after a quick subscribe, unsubscribe, subscribe', async () => {
+      const bus = create()
+      const ch = channel()
+      const c = collector()
+      const first = bus.subscribe(ch, c.handler)
+      const off = await first
+      const [again] = await Promise.all([bus.subscribe(ch, c.handler), off()])
+      expect(await fixture.subscribers(bus, ch)).toBe(1)
+      await bus.publish(ch, 'once')
+      expect(await c.waitFor(1)).toEqual(['once'])
+      await again()
+      expect(await fixture.subscribers(bus, ch)).toBe(0)
+    })
+
+    it('counts the same function subscribed twice as two subscriptions', async () => {
+      const bus = create()
+      const ch = channel()
+      const c = collector()
+      const off1 = await bus.subscribe(ch, c.handler)
+      await bus.subscribe(ch, c.handler)
+      await off1()
+      await bus.publish(ch, 'still-here')
+      expect(await c.waitFor(1)).toEqual(['still-here'])
+    })
+
+    it('keeps delivering to other handlers when one throws or rejects', async () => {
+      const bus = create()
+      const ch = channel()
+      const ok = collector()
+      await bus.subscribe(ch, () => {
+        throw new Error('boom')
+      })
+      await bus.subscribe(ch, async () => {
+        throw new Error('async boom')
+      })
+      await bus.subscribe(ch, ok.handler)
+      await bus.publish(ch, 'one')
+      await bus.publish(ch, 'two')
+      expect(await ok.waitFor(2)).toEqual(['one', 'two'])
+    })
+
+    it('refuses to publish or subscribe after close', async () => {
+      const bus = create()
+      await bus.close()
+      await expect(bus.publish(channel(), 'x')).rejects.toThrow(/closed/)
+      await expect(bus.subscribe(channel(), () => {})).rejects.toThrow(/closed/)
+    })
+  })
+}
+
+describeBus('memory', {
+  create: () => createMemoryBus({ onError: silent }),
+  subscribers: async (bus, ch) => (bus.channels().includes(ch) ? 1 : 0)
+})
+
+describe('memory bus specifics', () => {
+  it('delivers asynchronously, never inside publish', async () => {
+    const bus = createMemoryBus()
+    const c = collector()
+    await bus.subscribe('x', c.handler)
+    const sent = bus.publish('x', 'later')
+    expect(c.values).toEqual([])
+    await sent
+    expect(await c.waitFor(1)).toEqual(['later'])
+    await bus.close()
+  })
+})
+
+const prefix = uniquePrefix('bus')
+let admin: Redis
+beforeAll(() => {
+  admin = new Redis(REDIS_URL)
+})
+afterAll(async () => {
+  await admin.quit()
+})
+
+async function numsub(ch: string): Promise<number> {
+  const reply = await admin.pubsub('NUMSUB', `${prefix}bus:${ch}`) as [string, number]
+  return Number(reply[1])
+}
+
+describeBus('redis', {
+  create: () => createRedisBus({ url: REDIS_URL, prefix, onError: silent }),
+  subscribers: (_bus, ch) => numsub(ch)
+})
+
+describe('redis bus across instances', () => {
+  const open: Bus[] = []
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map(b => b.close()))
+  })
+
+  it('lets two instances see each other\'s publishes', async () => {
+    const one = createRedisBus({ url: REDIS_URL, prefix, onError: silent })
+    const two = createRedisBus({ url: REDIS_URL, prefix, onError: silent })
+    open.push(one, two)
+    const ch = channel()
+    const atOne = collector()
+    const atTwo = collector()
+    await one.subscribe(ch, atOne.handler)
+    await two.subscribe(ch, atTwo.handler)
+    expect(await numsub(ch)).toBe(2)
+    await one.publish(ch, 'from-one')
+    await two.publish(ch, 'from-two')
+    expect(await atOne.waitFor(2)).toEqual(['from-one', 'from-two'])
+    expect(await atTwo.waitFor(2)).toEqual(['from-one', 'from-two'])
+  })
+
+  it('does not see another prefix\'s channels', async () => {
+    const mine = createRedisBus({ url: REDIS_URL, prefix, onError: silent })
+    const theirs = createRedisBus({ url: REDIS_URL, prefix: uniquePrefix('other'), onError: silent })
+    open.push(mine, theirs)
+    const ch = channel()
+    const seen = collector()
+    const marker = collector()
+    await mine.subscribe(ch, seen.handler)
+    await mine.subscribe('marker', marker.handler)
+    await theirs.publish(ch, 'foreign')
+    await mine.publish('marker', 'done')
+    await marker.waitFor(1)
+    expect(seen.values).toEqual([])
+  })
+
+  it('resubscribes after its subscriber connection is killed', async () => {
+    const name = `sbtest-${randomBytes(4).toString('hex')}`
+    const bus = createRedisBus({ url: REDIS_URL, prefix, connectionName: name, onError: silent })
+    open.push(bus)
+    const ch = channel()
+    const c = collector()
+    await bus.subscribe(ch, c.handler)
+    await bus.publish(ch, 'before')
+    await c.waitFor(1)
+
+    const subscriberId = async () => {
+      const list = await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub') as string
+      const line = list.split('\n').find(l => l.includes(` name=${name}-sub `))
+      return line?.match(/^id=(\d+)/)?.[1]
+    }
+    const killed = await subscriberId()
+    expect(killed).toBeDefined()
+    await admin.call('CLIENT', 'KILL', 'ID', killed!)
+    await waitUntil(async () => {
+      const id = await subscriberId()
+      return id !== undefined && id !== killed && await numsub(ch) === 1
+    }, 'the subscriber to reconnect and resubscribe')
+
+    await bus.publish(ch, 'after')
+    expect(await c.waitFor(2)).toEqual(['before', 'after'])
+  })
+})
