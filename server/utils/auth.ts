@@ -6,7 +6,7 @@ import type { PublicUser } from '../../shared/types'
 import { useConfig } from './config'
 import { useDb } from './db'
 import { apiError, unauthorized } from './errors'
-import { signInWithIdentityProvider, refreshProviderToken } from './identity'
+import { ensureUserForAuthUser, refreshProviderToken, signInWithIdentityProvider } from './identity'
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords'
 import { checkRate, penalize } from './rate-limit'
 import { newSecret, sha256, signAccessToken, verifyAccessToken } from './tokens'
@@ -45,7 +45,9 @@ export async function authenticateToken(token: string): Promise<AuthUser | undef
   if (!claims?.sub) return undefined
   const db = await useDb()
   if (useConfig().supabaseUrl) {
-    const [row] = await db.select().from(users).where(eq(users.authUserId, claims.sub))
+    // Supabase owns sessions: a verified token is enough. First sight of a Supabase user creates their row.
+    const userId = claims.email ? await ensureUserForAuthUser(claims.sub, claims.email) : undefined
+    const [row] = userId ? await db.select().from(users).where(eq(users.id, userId)) : []
     return row ? toAuthUser(row, claims.session_id ?? null) : undefined
   }
   if (!claims.session_id || !(await liveSession(claims.session_id))) return undefined

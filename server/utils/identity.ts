@@ -27,7 +27,7 @@ function supabase(): SupabaseClient {
 export interface ProviderSession { userId: string, accessToken: string, refreshToken: string, expiresAt: Date }
 
 /** Finds (or creates on first sign-in) the app user row for a Supabase Auth user. */
-async function ensureUserForAuthUser(authUserId: string, email: string): Promise<string> {
+export async function ensureUserForAuthUser(authUserId: string, email: string): Promise<string> {
   const db = await useDb()
   const [byAuth] = await db.select({ id: users.id }).from(users).where(eq(users.authUserId, authUserId))
   if (byAuth) return byAuth.id

@@ -1,0 +1,6 @@
+-- Intentionally empty.
+--
+-- Switchboard creates and migrates its own tables (schema `switchboard`, migrations in drizzle/) when it
+-- starts, under an advisory lock, and then makes sure the accounts named by SEED_ADMIN_EMAIL / SEED_ADMIN_PASSWORD
+-- and SEED_ANALYST_* exist (demo data only with SEED_DEMO=true). `supabase db reset` runs this file before the
+-- app has created its schema, so seeding here could only write to `public`, which the app never reads.

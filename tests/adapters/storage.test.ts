@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { text } from 'node:stream/consumers'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ObjectStorage } from '../../server/utils/storage'
+import { buildContentDisposition, createObjectStorage, createStorageUrlSigner } from '../../server/utils/storage'
+
+const secret = randomBytes(32).toString('hex')
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex')
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter(e => e.isFile()).map(e => join(e.parentPath, e.name).slice(dir.length + 1)).sort()
+}
+
+function chunks(count: number, size: number): Readable {
+  return Readable.from((function* () {
+    for (let i = 0; i < count; i++) yield Buffer.alloc(size, i % 256)
+  })())
+}
+
+describe('local disk storage', () => {
+  let parent: string
+  let root: string
+  let storage: ObjectStorage
+  beforeEach(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'sb-storage-'))
+    root = join(parent, 'storage')
+    storage = createObjectStorage({ root, signer: createStorageUrlSigner({ secret }) })
+  })
+  afterEach(async () => {
+    await rm(parent, { recursive: true, force: true })
+  })
+
+  it('stores a buffer and returns the same bytes with their size and sha256', async () => {
+    const body = Buffer.from('hello, switchboard')
+    const put = await storage.put('conversations/c1/f1', body, { contentType: 'text/plain' })
+    expect(put).toEqual({ size: body.length, sha256: sha256(body) })
+    expect(await text(await storage.get('conversations/c1/f1'))).toBe('hello, switchboard')
+    expect(await storage.stat('conversations/c1/f1')).toMatchObject({ size: body.length, sha256: sha256(body), contentType: 'text/plain' })
+  })
+
+  it('streams a large body and hashes it on the way', async () => {
+    const put = await storage.put('big', chunks(64, 64 * 1024))
+    const expected = createHash('sha256')
+    for (let i = 0; i < 64; i++) expected.update(Buffer.alloc(64 * 1024, i))
+    expect(put).toEqual({ size: 64 * 64 * 1024, sha256: expected.digest('hex') })
+    expect((await storage.stat('big'))!.contentType).toBe('application/octet-stream')
+  })
+
+  it('refuses a body over maxBytes while streaming and keeps nothing', async () => {
+    const error = await storage.put('too-big', chunks(10, 1024), { maxBytes: 4096 }).catch(e => e)
+    expect(error).toMatchObject({ statusCode: 413, data: { code: 'payload_too_large' } })
+    expect(await storage.stat('too-big')).toBeUndefined()
+    expect(await listFiles(root)).toEqual([])
+  })
+
+  it('accepts a body of exactly maxBytes', async () => {
+    expect((await storage.put('exact', chunks(4, 1024), { maxBytes: 4096 })).size).toBe(4096)
+  })
+
+  it('will not replace an object when overwrite is false', async () => {
+    await storage.put('once', Buffer.from('first'), { overwrite: false })
+    const error = await storage.put('once', Buffer.from('second'), { overwrite: false }).catch(e => e)
+    expect(error).toMatchObject({ statusCode: 409, data: { code: 'conflict' } })
+    expect(await text(await storage.get('once'))).toBe('first')
+    await storage.put('once', Buffer.from('third'))
+    expect(await text(await storage.get('once'))).toBe('third')
+    expect((await storage.stat('once'))!.sha256).toBe(sha256('third'))
+  })
+
+  it('deletes idempotently and answers 404 for a missing object', async () => {
+    await storage.put('gone', Buffer.from('x'))
+    await storage.delete('gone')
+    await storage.delete('gone')
+    expect(await storage.stat('gone')).toBeUndefined()
+    await expect(storage.get('gone')).rejects.toMatchObject({ statusCode: 404, data: { code: 'not_found' } })
+    expect(await listFiles(root)).toEqual([])
+  })
+
+  it('treats a key that names a folder of other keys as taken, not as an object', async () => {
+    await storage.put('a/b', Buffer.from('x'))
+    expect(await storage.stat('a')).toBeUndefined()
+    await expect(storage.put('a', Buffer.from('y'))).rejects.toMatchObject({ statusCode: 409 })
+    await expect(storage.put('a/b/c', Buffer.from('y'))).rejects.toMatchObject({ statusCode: 409 })
+  })
+
+  const badKeys = ['../escape', 'a/../../escape', '/etc/passwd', 'a//b', '.hidden', 'a/./b', 'a/..', 'a\\b', '%2e%2e/x', '', 'a/', 'a b', 'é', 'x'.repeat(513)]
+  it.each(badKeys)('refuses the key %j in every operation', async (key) => {
+    for (const attempt of [
+      () => storage.put(key, Buffer.from('x')),
+      () => storage.get(key),
+      () => storage.stat(key),
+      () => storage.delete(key),
+      () => storage.signedUploadUrl(key, { contentType: 'text/plain', maxBytes: 10 }),
+      () => storage.signedDownloadUrl(key, { fileName: 'x' })
+    ]) await expect(attempt()).rejects.toMatchObject({ statusCode: 422, data: { code: 'validation_failed' } })
+    expect(await listFiles(parent)).toEqual([])
+  })
+})
+
+describe('signed storage URLs', () => {
+  const t0 = Date.parse('2030-01-01T00:00:00Z')
+  const at = (ms: number) => createStorageUrlSigner({ secret, baseUrl: 'https://chat.example/', now: () => ms })
+  const parse = (url: string) => {
+    const u = new URL(url)
+    return { path: u.pathname, query: Object.fromEntries(u.searchParams) }
+  }
+
+  it('signs an upload URL that verifies until it expires', () => {
+    const signed = at(t0).uploadUrl('conversations/c1/f1', { contentType: 'image/PNG', maxBytes: 1000, expiresInSeconds: 600 })
+    expect(signed.method).toBe('PUT')
+    expect(signed.headers).toEqual({ 'Content-Type': 'image/png' })
+    expect(signed.expiresAt.getTime()).toBe(t0 + 600_000)
+    const { path, query } = parse(signed.url)
+    expect(path).toBe('/storage/upload/conversations/c1/f1')
+    expect(at(t0 + 600_000).verifyUpload('conversations/c1/f1', query)).toMatchObject({ contentType: 'image/png', maxBytes: 1000 })
+    expect(() => at(t0 + 601_000).verifyUpload('conversations/c1/f1', query)).toThrow(/expired/)
+  })
+
+  it('refuses an upload URL with any signed field changed', () => {
+    const { query } = parse(at(t0).uploadUrl('k1', { contentType: 'image/png', maxBytes: 1000, expiresInSeconds: 600 }).url)
+    const verify = (key: string, q: Record<string, string>) => () => at(t0).verifyUpload(key, q)
+    const forbidden = { statusCode: 403, data: { code: 'forbidden' } }
+    expect(verify('k1', query)).not.toThrow()
+    for (const tampered of [
+      { ...query, max: '1000000' },
+      { ...query, ct: 'text/html' },
+      { ...query, exp: String(Number(query.exp) + 3600) },
+      { ...query, sig: query.sig!.slice(0, -2) + (query.sig!.endsWith('AA') ? 'BB' : 'AA') },
+      { ...query, sig: '' },
+      { ...query, sig: undefined as unknown as string }
+    ]) expect(verify('k1', tampered)).toThrow(expect.objectContaining(forbidden))
+    expect(verify('k2', query)).toThrow(expect.objectContaining(forbidden))
+    expect(() => createStorageUrlSigner({ secret: 'another-secret-another-secret-12', now: () => t0 }).verifyUpload('k1', query))
+      .toThrow(expect.objectContaining(forbidden))
+  })
+
+  it('does not accept an upload signature as a download signature', () => {
+    const { query } = parse(at(t0).uploadUrl('k1', { contentType: 'image/png', maxBytes: 1000, expiresInSeconds: 600 }).url)
+    expect(() => at(t0).verifyDownload('k1', { exp: query.exp, name: '', sig: query.sig })).toThrow(/signature/)
+  })
+
+  it('signs a download URL bound to its file name', () => {
+    const signed = at(t0).downloadUrl('k1', { fileName: 'report "final".pdf', expiresInSeconds: 300 })
+    const { path, query } = parse(signed.url)
+    expect(path).toBe('/storage/download/k1')
+    expect(signed.expiresAt.getTime()).toBe(t0 + 300_000)
+    expect(at(t0).verifyDownload('k1', query).fileName).toBe('report "final".pdf')
+    expect(() => at(t0).verifyDownload('k1', { ...query, name: 'evil.html' })).toThrow(/signature/)
+    expect(() => at(t0 + 301_000).verifyDownload('k1', query)).toThrow(/expired/)
+  })
+
+  it('uses the configured TTLs when the caller gives none', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'sb-storage-'))
+    try {
+      const storage = createObjectStorage({ root: parent, signer: at(t0), uploadTtlSeconds: 60, downloadTtlSeconds: 30 })
+      expect((await storage.signedUploadUrl('k', { contentType: 'text/plain', maxBytes: 1 })).expiresAt.getTime()).toBe(t0 + 60_000)
+      expect((await storage.signedDownloadUrl('k', { fileName: 'k.txt' })).expiresAt.getTime()).toBe(t0 + 30_000)
+    } finally {
+      await rm(parent, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses to sign an upload for a malformed content type', () => {
+    expect(() => at(t0).uploadUrl('k', { contentType: 'text/plain\nx', maxBytes: 1, expiresInSeconds: 1 })).toThrow(/content type/i)
+  })
+})
+
+describe('download file names', () => {
+  it('quotes an ASCII name and adds the UTF-8 form', () => {
+    expect(buildContentDisposition('notes.txt')).toBe('attachment; filename="notes.txt"; filename*=UTF-8\'\'notes.txt')
+  })
+  it('neutralises quotes, separators, controls and bidi overrides', () => {
+    const header = buildContentDisposition('../a"b\r\nSet-Cookie: x;\u202Efdp.exe')
+    expect(header).not.toMatch(/[\r\n]/)
+    expect(header).not.toContain('\u202E')
+    expect(header.split('filename*=')[0]).toBe('attachment; filename="_a_b__Set-Cookie: x__fdp.exe"; ')
+  })
+  it('keeps non-ASCII names in filename* only', () => {
+    expect(buildContentDisposition('résumé (1).pdf')).toBe('attachment; filename="r_sum_ (1).pdf"; filename*=UTF-8\'\'r%C3%A9sum%C3%A9%20%281%29.pdf')
+  })
+  it('never produces an empty name', () => {
+    expect(buildContentDisposition('...')).toContain('filename="download"')
+  })
+})
