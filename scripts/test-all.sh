@@ -15,3 +15,4 @@ npx vitest run --project unit
 npx vitest run --project adapters
 DB_MODE=postgres npx vitest run --project server
 DB_MODE=pglite npx vitest run --project server
+npx playwright test

@@ -1,6 +1,7 @@
 import type { H3Event } from 'h3'
 import { deleteCookie, getCookie, getHeader, getRequestIP, setCookie } from 'h3'
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { uuidv7 } from 'uuidv7'
 import { sessions, users } from '../db/schema'
 import type { PublicUser } from '../../shared/types'
 import { useConfig } from './config'
@@ -106,14 +107,15 @@ export async function startSession(event: H3Event, user: UserRow, providerRefres
   const db = await useDb()
   const secret = newSecret()
   const expiresAt = new Date(Date.now() + useConfig().sessionTtlDays * 86_400_000)
-  const [session] = await db.insert(sessions).values({
-    userId: user.id, tokenHash: 'pending', expiresAt, providerRefreshToken: providerRefreshToken ?? null
-  }).returning({ id: sessions.id })
-  const cookieValue = `${session!.id}.${secret}`
-  await db.update(sessions).set({ tokenHash: sha256(cookieValue) }).where(eq(sessions.id, session!.id))
+  // The id is chosen here so the cookie (id.secret) and its hash go in with one insert.
+  const sessionId = uuidv7()
+  const cookieValue = `${sessionId}.${secret}`
+  await db.insert(sessions).values({
+    id: sessionId, userId: user.id, tokenHash: sha256(cookieValue), expiresAt, providerRefreshToken: providerRefreshToken ?? null
+  })
   setSessionCookie(event, cookieValue, expiresAt)
   const access = providerToken ?? await signAccessToken({
-    userId: user.id, email: user.email, globalRole: user.role, sessionId: session!.id, handle: user.handle
+    userId: user.id, email: user.email, globalRole: user.role, sessionId, handle: user.handle
   })
   return { user: toPublicUser(user), token: access.token, expiresAt: access.expiresAt.toISOString() }
 }

@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { projectMembers, projects } from '../db/schema'
+import { conversations, messages, projectMembers, projects } from '../db/schema'
 import type { AuthUser } from './auth'
 import { createConversation } from './conversations'
 import { commitNewMessage, deleteMessage, editMessage, resolveMentions } from './messages'
 import { setReaction } from './reactions'
+import { useDb } from './db'
 import { ensureAccount } from './seed-users'
 
 /** Every demo account signs in with this password (README "Demo sign-ins"); embedded default only. */
@@ -75,6 +76,7 @@ export async function seedDemoData(db: Database) {
     }
     const { conversation: dm } = await createConversation(clients[0]!, project!.id, { kind: 'dm', participantIds: [owner.id] })
     await seedMessages(dm.id, [clients[0]!, owner], 24)
+    console.info(`[switchboard] demo project "${spec.name}" seeded: sign in as ${spec.people.map(p => `${p[0]}@${spec.domain}`).join(', ')} / ${DEMO_PASSWORD}`)
   }
 }
 
@@ -92,4 +94,9 @@ async function seedMessages(conversationId: string, posters: AuthUser[], count: 
     if (i === 12) await editMessage(sender, message.id, { content: `${content} (updated: Friday works better)` })
     if (i === 15) await deleteMessage(sender, message.id)
   }
+  // Spread the history over the past days (newest a few minutes ago) so the demo reads like a real project.
+  const db = await useDb()
+  const [conversation] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
+  await db.update(messages).set({ createdAt: sql`now() - ((${conversation!.lastSeq} - ${messages.seq}) * interval '37 minutes')` })
+    .where(eq(messages.conversationId, conversationId))
 }

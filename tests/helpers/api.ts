@@ -43,7 +43,7 @@ export async function signIn(baseURL: string, email: string, password: string): 
 export const uniq = (label = 'x') => `${label}-${randomBytes(4).toString('hex')}`
 
 /** Creates an account through an invite of the project (the contract's only sign-up path) and signs it in. */
-export async function inviteUser(inviter: Api, projectId: string, role: 'owner' | 'staff' | 'client', name = role): Promise<Actor> {
+export async function inviteUser(inviter: Api, projectId: string, role: 'owner' | 'staff' | 'client', name: string = role): Promise<Actor> {
   const invite = await inviter.post(`/projects/${projectId}/invites`, { role })
   if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`)
   const handle = uniq(name).toLowerCase()

@@ -51,6 +51,12 @@ describe('authentication', () => {
     expect((await new Api(baseURL(), refreshed.body.token).get('/me')).status).toBe(401)
   })
 
+  it('creates independent sessions for simultaneous sign-ins', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => new Api(baseURL()).post('/auth/login', { email: ADMIN.email, password: ADMIN.password })))
+    expect(results.map(r => r.status)).toEqual(Array(8).fill(200))
+    expect(new Set(results.map(r => r.body.token)).size).toBe(8)
+  })
+
   it('answers malformed JSON with 400 validation_failed', async () => {
     const res = await new Api(baseURL()).post('/auth/login', '{"email":')
     expect(res.status).toBe(400)

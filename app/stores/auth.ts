@@ -1,0 +1,40 @@
+import { defineStore } from 'pinia'
+import type { PublicUser } from '#shared/types'
+
+export const useAuthStore = defineStore('auth', () => {
+  const chat = useChatApi()
+  const user = ref<PublicUser | null>(null)
+  // Whether GET /api/me has answered once in this app instance (signed out is a valid answer).
+  const checked = ref(false)
+
+  const isAdmin = computed(() => user.value?.role === 'admin')
+
+  /** Loads the signed-in user once; 401 means signed out, other failures are rethrown. */
+  async function ensureUser(): Promise<PublicUser | null> {
+    if (checked.value) return user.value
+    try {
+      user.value = (await chat.me()).user
+    } catch (error) {
+      if (!isApiError(error) || error.statusCode !== 401) throw error
+      user.value = null
+    }
+    checked.value = true
+    return user.value
+  }
+
+  async function login(email: string, password: string) {
+    user.value = (await chat.login(email, password)).user
+    checked.value = true
+  }
+
+  async function logout() {
+    try {
+      await chat.logout()
+    } finally {
+      user.value = null
+      checked.value = true
+    }
+  }
+
+  return { user, checked, isAdmin, ensureUser, login, logout }
+})

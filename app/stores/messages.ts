@@ -1,0 +1,92 @@
+import { defineStore } from 'pinia'
+import type { Message } from '#shared/types'
+
+export interface ConversationMessages {
+  bySeq: Record<number, Message>
+  hasMore: boolean
+  loaded: boolean
+  // Highest seq we told the server we have read: marks are monotonic, like the server's.
+  readSeq: number
+}
+
+const PAGE_SIZE = 50
+
+/**
+ * Messages keyed by conversation then seq. apply() is the single write path for REST replies and,
+ * next, WebSocket `message:new` / `message:updated` events: an idempotent upsert, so a reply and an
+ * event for the same message in any order leave one entry.
+ */
+export const useMessagesStore = defineStore('messages', () => {
+  const chat = useChatApi()
+  const conversations = ref<Record<string, ConversationMessages>>({})
+  const seqById = ref<Record<string, { conversationId: string, seq: number }>>({})
+
+  function entry(conversationId: string): ConversationMessages {
+    return (conversations.value[conversationId] ??= { bySeq: {}, hasMore: true, loaded: false, readSeq: 0 })
+  }
+
+  const list = (conversationId: string): Message[] => {
+    const c = conversations.value[conversationId]
+    if (!c) return []
+    return Object.values(c.bySeq).sort((a, b) => a.seq - b.seq)
+  }
+
+  const byId = (id: string): Message | undefined => {
+    const at = seqById.value[id]
+    return at ? conversations.value[at.conversationId]?.bySeq[at.seq] : undefined
+  }
+
+  function apply(message: Message) {
+    entry(message.conversationId).bySeq[message.seq] = message
+    seqById.value[message.id] = { conversationId: message.conversationId, seq: message.seq }
+  }
+
+  /** `message:deleted` carries no content: blank the body we hold. */
+  function markDeleted(messageId: string, deletedAt = new Date().toISOString()) {
+    const message = byId(messageId)
+    if (message) apply({ ...message, content: null, deletedAt })
+  }
+
+  async function loadLatest(conversationId: string) {
+    const { messages, hasMore } = await chat.listMessages(conversationId, { limit: PAGE_SIZE })
+    const c = entry(conversationId)
+    c.bySeq = {}
+    messages.forEach(apply)
+    c.hasMore = hasMore
+    c.loaded = true
+  }
+
+  /** Loads the page before the oldest message held; returns how many arrived. */
+  async function loadOlder(conversationId: string): Promise<number> {
+    const c = entry(conversationId)
+    const oldest = list(conversationId)[0]
+    if (!c.hasMore || !oldest) return 0
+    const { messages, hasMore } = await chat.listMessages(conversationId, { before: oldest.seq, limit: PAGE_SIZE })
+    messages.forEach(apply)
+    c.hasMore = hasMore
+    return messages.length
+  }
+
+  async function send(conversationId: string, body: { clientId: string, content: string, replyToId?: string | null }) {
+    const { message } = await chat.sendMessage(conversationId, body)
+    apply(message)
+    return message
+  }
+
+  const edit = async (id: string, content: string) => apply((await chat.editMessage(id, content)).message)
+  const remove = async (id: string) => apply((await chat.deleteMessage(id)).message)
+  const react = async (id: string, emoji: string) => apply((await chat.addReaction(id, emoji)).message)
+  const unreact = async (id: string, emoji: string) => apply((await chat.removeReaction(id, emoji)).message)
+
+  /** Tells the server the last seq seen, once per new high-water mark. */
+  async function markRead(conversationId: string, seq: number): Promise<boolean> {
+    const c = entry(conversationId)
+    if (seq <= c.readSeq) return false
+    c.readSeq = seq
+    await chat.markRead(conversationId, seq)
+    return true
+  }
+
+  // Every piece of state is returned: Pinia serialises only returned refs into the SSR payload.
+  return { conversations, seqById, entry, list, byId, apply, markDeleted, loadLatest, loadOlder, send, edit, remove, react, unreact, markRead }
+})
