@@ -19,8 +19,10 @@ export default defineNitroPlugin((nitroApp) => {
       .catch(error => console.warn('[switchboard] event pruning failed:', (error as Error).message))
   }, Math.max(1, config.eventPruneIntervalSeconds) * 1000)
   pruner.unref()
+  const stopSweeper = startSweeper()
   nitroApp.hooks.hook('close', async () => {
     clearInterval(pruner)
+    stopSweeper()
     await closeDatabase()
     await closeBus()
     await closeRedis()

@@ -25,7 +25,7 @@ export async function announceChange(conversationId: string, seq: number, type: 
 }
 
 /** Materializes stored events: message events carry the message's current state as the viewer may see it. */
-async function toWireEvents(db: Executor, rows: Array<typeof conversationEvents.$inferSelect>, viewer: AuthUser): Promise<ConversationEvent[]> {
+async function toWireEvents(db: Executor, rows: Array<typeof conversationEvents.$inferSelect>, viewer: Pick<AuthUser, 'id' | 'role'>): Promise<ConversationEvent[]> {
   const ids = [...new Set(rows.filter(r => r.messageId && r.type !== 'message:deleted').map(r => r.messageId!))]
   const messageRows = ids.length ? await db.select().from(messages).where(inArray(messages.id, ids)) : []
   const byId = new Map<string, Message>((await hydrateMessages(db, messageRows, viewer)).map(m => [m.id, m]))
@@ -47,6 +47,18 @@ export async function listEvents(user: AuthUser, conversationId: string, after: 
     .orderBy(asc(conversationEvents.seq)).limit(limit)
   return { events: await toWireEvents(db, rows, user), lastSeq: conversation.lastSeq, reset: false }
 }
+
+/** Events for the realtime layer's gap fill: materialized for a plain participant (no admin-only content). */
+export async function loadEventsForFanout(conversationId: string, after: number, limit: number): Promise<ConversationEvent[]> {
+  if (limit <= 0) return []
+  const db = await useDb()
+  const rows = await db.select().from(conversationEvents)
+    .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, after)))
+    .orderBy(asc(conversationEvents.seq)).limit(Math.min(limit, 1000))
+  return toWireEvents(db, rows, PARTICIPANT_VIEW)
+}
+
+const PARTICIPANT_VIEW = { id: '00000000-0000-0000-0000-000000000000', role: 'member' } as AuthUser
 
 /**
  * Retention: drops events older than the cutoff and records how far each conversation was pruned, so a

@@ -13,7 +13,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const mode = process.env.DB_MODE === 'pglite' ? 'pglite' : 'postgres'
   // Send limits are raised so the concurrency tests can burst; tests/server/rate-limits.test.ts boots its own app with the defaults.
-  const stack = await startTestStack(mode, { SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000' })
+  const stack = await startTestStack(mode, { SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', WS_SWEEP_MS: '300' })
   project.provide('baseURL', stack.app.baseURL)
   project.provide('dbMode', mode)
   project.provide('appEnv', stack.app.env)

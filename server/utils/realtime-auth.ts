@@ -1,0 +1,54 @@
+import { useConfig } from './config'
+import type { AuthUser } from './auth'
+import { authenticateSessionCookie, authenticateToken, isSuspended, SESSION_COOKIE } from './auth'
+import { verifyAccessToken } from './tokens'
+
+export interface UpgradeRequest { url: string, headers: Headers }
+
+function refuse(status: 401 | 403, text: string): never {
+  // crossws turns a thrown Response into the HTTP answer: no socket is ever created.
+  throw new Response(text, { status, headers: { 'content-type': 'text/plain' } })
+}
+
+function cookieValue(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=')
+    if (key === name) return decodeURIComponent(rest.join('='))
+  }
+  return undefined
+}
+
+/** Origins a cookie-authenticated socket may come from: ALLOWED_ORIGINS, else PUBLIC_URL, else the host itself. */
+function allowedOrigins(request: UpgradeRequest): string[] {
+  const config = useConfig()
+  if (config.allowedOrigins.length) return config.allowedOrigins
+  if (config.publicUrl) return [new URL(config.publicUrl).origin]
+  const host = request.headers.get('host')
+  return host ? [`http://${host}`, `https://${host}`] : []
+}
+
+/**
+ * Authenticates a WebSocket upgrade (contract §5): `?token=` (bearer), or the session cookie with an Origin
+ * that exactly matches the allow-list (a missing, `null` or foreign Origin is 403 — the cookie alone would
+ * let any site open a socket as the user). Returns the user and when their credential stops being valid.
+ */
+export async function authenticateUpgrade(request: UpgradeRequest): Promise<{ user: AuthUser, expiresAt: number | null }> {
+  const url = new URL(request.url, 'http://localhost')
+  const token = url.searchParams.get('token')
+  let user: AuthUser | undefined
+  let expiresAt: number | null = null
+  if (token) {
+    user = await authenticateToken(token)
+    const claims = user ? await verifyAccessToken(token) : undefined
+    expiresAt = claims?.exp ? claims.exp * 1000 : null
+  } else {
+    const cookie = cookieValue(request.headers.get('cookie'), SESSION_COOKIE)
+    if (!cookie) refuse(401, 'Unauthorized')
+    const origin = request.headers.get('origin')
+    if (!origin || origin === 'null' || !allowedOrigins(request).includes(origin)) refuse(403, 'Forbidden origin')
+    user = await authenticateSessionCookie(cookie)
+  }
+  if (!user) refuse(401, 'Unauthorized')
+  if (isSuspended(user)) refuse(401, 'Suspended')
+  return { user, expiresAt }
+}

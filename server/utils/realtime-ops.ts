@@ -1,0 +1,125 @@
+import { inArray } from 'drizzle-orm'
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible'
+import type { RateLimiterAbstract } from 'rate-limiter-flexible'
+import { conversations } from '../db/schema'
+import type { ClientFrame } from '../../shared/schemas/ws'
+import { requireConversation } from './access'
+import { useBus } from './bus'
+import { useDb } from './db'
+import { conversationChannel, listEvents } from './events'
+import { deleteMessage, editMessage, sendMessage } from './messages'
+import { setReaction } from './reactions'
+import { markRead } from './reads'
+import { getRedis } from './redis'
+import { join, leave, sendFrame, sendRaw } from './realtime-hub'
+import type { Connection } from './realtime-hub'
+import { broadcastPresence } from './realtime-presence'
+import { usePresenceStore } from './presence'
+
+let typingLimiter: RateLimiterAbstract | undefined
+/** Typing is a protocol throttle (1 per 2 s per user and conversation), kept even when RATE_LIMITS=off. */
+function typingGate(): RateLimiterAbstract {
+  const redis = getRedis()
+  const opts = { keyPrefix: 'typing', points: 1, duration: 2 }
+  typingLimiter ??= redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts)
+  return typingLimiter
+}
+
+async function publishEphemeral(conversationId: string, type: 'typing' | 'read', data: Record<string, unknown>) {
+  await useBus().publish(conversationChannel(conversationId), JSON.stringify({ type, conversationId, data }))
+}
+
+/** Subscribes after checking access; the caller decides what a miss means. */
+export async function subscribeTo(connection: Connection, conversationId: string) {
+  await requireConversation(connection.user, conversationId)
+  if (!connection.conversations.has(conversationId)) await join(connection, conversationChannel(conversationId), conversationId)
+}
+
+/** Replays what the socket missed, in seq order, holding live events back until the replay is out. */
+async function syncConversation(connection: Connection, conversationId: string, cursor: number) {
+  await requireConversation(connection.user, conversationId)
+  connection.syncing.set(conversationId, [])
+  try {
+    await subscribeTo(connection, conversationId)
+    let after = cursor
+    let lastSeq = 0
+    for (;;) {
+      const page = await listEvents(connection.user, conversationId, after, 500)
+      lastSeq = page.lastSeq
+      if (page.reset) return { lastSeq, reset: true }
+      for (const event of page.events) sendFrame(connection, event)
+      if (page.events.length) after = page.events.at(-1)!.seq
+      if (page.events.length < 500) break
+    }
+    // Live events that arrived during the replay, minus those the replay already carried.
+    for (const held of connection.syncing.get(conversationId) ?? []) {
+      if (held.seq > after) sendRaw(connection, held.raw)
+    }
+    lastSeq = Math.max(lastSeq, after)
+    return { lastSeq, reset: false }
+  } finally {
+    connection.syncing.delete(conversationId)
+  }
+}
+
+/** Runs one validated client op and returns the reply data; domain errors propagate to the caller. */
+export async function runOp(connection: Connection, frame: ClientFrame): Promise<unknown> {
+  const user = connection.user
+  switch (frame.type) {
+    case 'subscribe': {
+      for (const id of frame.data.conversationIds) await subscribeTo(connection, id)
+      return { conversationIds: [...connection.conversations] }
+    }
+    case 'unsubscribe': {
+      for (const id of frame.data.conversationIds) leave(connection, id)
+      return { conversationIds: [...connection.conversations] }
+    }
+    case 'sync': {
+      const result: Record<string, { lastSeq: number, reset: boolean }> = {}
+      const notFound: string[] = []
+      for (const [id, cursor] of Object.entries(frame.data.cursors)) {
+        try {
+          result[id] = await syncConversation(connection, id, cursor)
+        } catch {
+          notFound.push(id)
+        }
+      }
+      return notFound.length ? { conversations: result, notFound } : { conversations: result }
+    }
+    case 'message:send': {
+      const { conversationId, ...body } = frame.data
+      return sendMessage(user, conversationId, body)
+    }
+    case 'message:edit':
+      return editMessage(user, frame.data.messageId, { content: frame.data.content })
+    case 'message:delete':
+      return deleteMessage(user, frame.data.messageId)
+    case 'reaction:add':
+    case 'reaction:remove':
+      return setReaction(user, frame.data.messageId, frame.data.emoji, frame.type === 'reaction:add')
+    case 'typing': {
+      const access = await requireConversation(user, frame.data.conversationId)
+      const allowed = await typingGate().consume(`${user.id}:${access.conversation.id}`).then(() => true, () => false)
+      // A stop is always forwarded, so an indicator never outlives the typing.
+      if (allowed || !frame.data.typing) await publishEphemeral(access.conversation.id, 'typing', { userId: user.id, typing: frame.data.typing })
+      return { forwarded: allowed || !frame.data.typing }
+    }
+    case 'read': {
+      const result = await markRead(user, frame.data.conversationId, frame.data.seq)
+      await publishEphemeral(frame.data.conversationId, 'read', { userId: user.id, seq: result.lastReadSeq })
+      return result
+    }
+    case 'presence': {
+      connection.status = frame.data.status
+      await usePresenceStore().setStatus(user.id, connection.id, frame.data.status)
+      await broadcastPresence(user.id)
+      return { status: frame.data.status }
+    }
+    case 'ping': {
+      const ids = [...connection.conversations]
+      const db = await useDb()
+      const rows = ids.length ? await db.select({ id: conversations.id, lastSeq: conversations.lastSeq }).from(conversations).where(inArray(conversations.id, ids)) : []
+      return { serverTime: new Date().toISOString(), heads: Object.fromEntries(rows.map(r => [r.id, r.lastSeq])) }
+    }
+  }
+}

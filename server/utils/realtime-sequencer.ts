@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm'
+import { conversations } from '../db/schema'
+import { useDb } from './db'
+import { loadEventsForFanout } from './events'
+
+/** How long an out-of-order event waits for the ones before it before they are read from the database. */
+const GAP_WAIT_MS = Number(process.env.WS_GAP_WAIT_MS || 150)
+
+export interface Sequencer {
+  ready: Promise<void>
+  push(seq: number, deliver: () => void): void
+  stop(): void
+}
+
+/**
+ * Delivers a conversation's events to this instance's sockets in seq order, exactly once. Publishes from
+ * concurrent commits (or other instances) can arrive out of order or not at all: a later seq waits briefly,
+ * then the missing ones are read from conversation_events and re-enter through `refetched`.
+ */
+export function createSequencer(conversationId: string, refetched: (raw: string) => void): Sequencer {
+  let next = 0
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  const waiting = new Map<number, () => void>()
+  const early: Array<[number, () => void]> = []
+
+  const ready = (async () => {
+    const db = await useDb()
+    const [row] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
+    next = (row?.lastSeq ?? 0) + 1
+    for (const [seq, deliver] of early.splice(0)) push(seq, deliver)
+  })()
+
+  function drain() {
+    for (let deliver = waiting.get(next); deliver; deliver = waiting.get(next)) {
+      waiting.delete(next)
+      next++
+      deliver()
+    }
+    if (waiting.size === 0 && timer) {
+      clearTimeout(timer)
+      timer = undefined
+    }
+  }
+
+  async function fillGap() {
+    timer = undefined
+    if (stopped || waiting.size === 0) return
+    const firstWaiting = Math.min(...waiting.keys())
+    const missing = await loadEventsForFanout(conversationId, next - 1, firstWaiting - next).catch(() => [])
+    if (stopped) return
+    for (const event of missing) refetched(JSON.stringify(event))
+    // Pruned or never written: nothing more can arrive for those seqs, so move on.
+    if (waiting.size && next < firstWaiting && !missing.some(e => e.seq === next)) next = firstWaiting
+    drain()
+    if (waiting.size && !timer) timer = setTimeout(fillGap, GAP_WAIT_MS)
+  }
+
+  function push(seq: number, deliver: () => void) {
+    if (stopped) return
+    if (next === 0) {
+      early.push([seq, deliver])
+      return
+    }
+    if (seq < next || waiting.has(seq)) return
+    waiting.set(seq, deliver)
+    drain()
+    if (waiting.size && !timer) timer = setTimeout(fillGap, GAP_WAIT_MS)
+  }
+
+  return {
+    ready,
+    push,
+    stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      waiting.clear()
+    }
+  }
+}

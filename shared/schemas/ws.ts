@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { Uuid } from './common'
+import { ClientId, Emoji, MessageContent } from './messages'
+
+/** Contract §5 client frames: one discriminated union, so a frame is either fully valid or answered with an error. */
+const Ref = z.string().min(1).max(64).optional()
+const Ids = z.array(Uuid).max(1000)
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('subscribe'), id: Ref, data: z.strictObject({ conversationIds: Ids }) }),
+  z.strictObject({ type: z.literal('unsubscribe'), id: Ref, data: z.strictObject({ conversationIds: Ids }) }),
+  z.strictObject({
+    type: z.literal('sync'), id: Ref,
+    data: z.strictObject({ cursors: z.record(Uuid, z.number().int().min(0).max(2_147_483_647)) })
+      .refine(d => Object.keys(d.cursors).length <= 1000, 'at most 1000 cursors')
+  }),
+  z.strictObject({
+    type: z.literal('message:send'), id: Ref,
+    data: z.strictObject({
+      conversationId: Uuid, clientId: ClientId, content: MessageContent, type: z.enum(['text', 'file']).default('text'),
+      replyToId: Uuid.nullish(), fileIds: z.array(Uuid).max(10).optional()
+    })
+  }),
+  z.strictObject({ type: z.literal('message:edit'), id: Ref, data: z.strictObject({ messageId: Uuid, content: MessageContent }) }),
+  z.strictObject({ type: z.literal('message:delete'), id: Ref, data: z.strictObject({ messageId: Uuid }) }),
+  z.strictObject({ type: z.literal('reaction:add'), id: Ref, data: z.strictObject({ messageId: Uuid, emoji: Emoji }) }),
+  z.strictObject({ type: z.literal('reaction:remove'), id: Ref, data: z.strictObject({ messageId: Uuid, emoji: Emoji }) }),
+  z.strictObject({ type: z.literal('typing'), id: Ref, data: z.strictObject({ conversationId: Uuid, typing: z.boolean() }) }),
+  z.strictObject({ type: z.literal('read'), id: Ref, data: z.strictObject({ conversationId: Uuid, seq: z.number().int().min(0).max(2_147_483_647) }) }),
+  z.strictObject({ type: z.literal('presence'), id: Ref, data: z.strictObject({ status: z.enum(['online', 'away']) }) }),
+  z.strictObject({ type: z.literal('ping'), id: Ref, data: z.strictObject({}).default({}) })
+])
+export type ClientFrame = z.infer<typeof ClientFrame>
+
+/** What crosses the bus between instances: validated again on arrival (another process is not trusted input). */
+export const BusEnvelope = z.object({
+  type: z.enum(['message:new', 'message:updated', 'message:deleted', 'conversation:updated', 'conversation:removed',
+    'typing', 'read', 'presence', 'notification', 'file:updated']),
+  conversationId: Uuid.optional(),
+  seq: z.number().int().positive().optional(),
+  data: z.record(z.string(), z.unknown())
+})
+export type BusEnvelope = z.infer<typeof BusEnvelope>
