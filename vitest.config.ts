@@ -32,6 +32,17 @@ export default defineConfig({
           // Files share one booted app; each creates its own projects and users.
           fileParallelism: true
         }
+      },
+      {
+        // Several app instances sharing Postgres and Redis, and what happens when one dies or Redis restarts.
+        test: {
+          name: 'cluster',
+          include: ['tests/cluster/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false
+        }
       }
     ]
   }

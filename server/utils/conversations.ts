@@ -7,6 +7,7 @@ import { appendAudit } from './audit'
 import { useDb } from './db'
 import { apiError, notFound } from './errors'
 import { toConversation } from './conversation-views'
+import { announceToUsers } from './events'
 
 /** The caller's conversations in a project (admins: all), with unread and mention counts from their read pointer. */
 export async function listConversations(user: AuthUser, projectId: string) {
@@ -80,7 +81,10 @@ export async function createConversation(user: AuthUser, projectId: string, body
     const [existing] = await db.select().from(conversations).where(and(eq(conversations.projectId, projectId), eq(conversations.dmKey, dmKey!)))
     return { conversation: toConversation(existing!), created: false }
   }
-  return { conversation: toConversation(created), created: true }
+  const conversation = toConversation(created)
+  // Sockets of the participants subscribe to it at once (realtime hub, user channel).
+  announceToUsers([...new Set([user.id, ...participantIds])], 'conversation:updated', { conversation, added: true })
+  return { conversation, created: true }
 }
 
 /** One conversation with its participants and their read pointers. */

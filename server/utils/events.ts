@@ -6,22 +6,31 @@ import type { AuthUser } from './auth'
 import { requireConversation } from './access'
 import { useDb } from './db'
 import { hydrateMessages } from './message-views'
+import { useBus } from './bus'
 
 /** The bus channel of a conversation's live events. */
 export const conversationChannel = (conversationId: string) => `conv:${conversationId}`
 
 /**
- * Called after COMMIT only: hands the event to the bus for live delivery (realtime layer). Best-effort by
- * design — a lost publish is recovered by clients through `sync` / the events feed, never by the write failing.
+ * Called after COMMIT only: hands the event to the bus for live delivery (realtime layer). Not awaited by the
+ * write: a slow or absent Redis must never delay or fail an ack. A lost publish is recovered by the
+ * instances' sequencers (gap fill from conversation_events) and by clients through `sync`.
  */
-export async function announceChange(conversationId: string, seq: number, type: ConversationEventType, data: Record<string, unknown>) {
+export function announceChange(conversationId: string, seq: number, type: ConversationEventType, data: Record<string, unknown>) {
   const event: ConversationEvent = { type, conversationId, seq, data }
-  try {
-    const { useBus } = await import('./bus')
-    await useBus().publish(conversationChannel(conversationId), JSON.stringify(event))
-  } catch (error) {
-    console.warn('[switchboard] live publish failed; clients will catch up through sync', (error as Error).message)
-  }
+  publishQuietly(conversationChannel(conversationId), JSON.stringify(event))
+}
+
+/** Tells each user's sockets about a conversation they were added to, so they subscribe to it. */
+export function announceToUsers(userIds: string[], type: 'conversation:updated', data: Record<string, unknown>) {
+  const payload = JSON.stringify({ type, data })
+  for (const userId of userIds) publishQuietly(`user:${userId}`, payload)
+}
+
+function publishQuietly(channel: string, payload: string) {
+  useBus().publish(channel, payload).catch((error: Error) => {
+    console.warn('[switchboard] live publish failed; clients will catch up through sync:', error.message)
+  })
 }
 
 /** Materializes stored events: message events carry the message's current state as the viewer may see it. */

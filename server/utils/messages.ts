@@ -106,7 +106,7 @@ export async function commitNewMessage(user: AuthUser, conversationId: string,
       const [message] = await hydrateMessages(tx, [row], user)
       return { result: message!, change: { type: 'message:new', messageId: row.id } }
     })
-    await announceChange(conversationId, committed.seq, 'message:new', { message: committed.result })
+    announceChange(conversationId, committed.seq, 'message:new', { message: committed.result })
     return { message: committed.result, duplicate: false }
   } catch (error) {
     if (!(error instanceof AbortWrite) && !isUniqueViolation(error)) throw error
@@ -143,7 +143,7 @@ export async function editMessage(user: AuthUser, messageId: string, body: z.out
     const [message] = await hydrateMessages(tx, [updated!], user)
     return { result: message!, change: { type: 'message:updated', messageId } }
   })
-  await announceChange(row.conversationId, committed.seq, 'message:updated', { message: committed.result })
+  announceChange(row.conversationId, committed.seq, 'message:updated', { message: committed.result })
   return { message: committed.result }
 }
 
@@ -163,6 +163,6 @@ export async function deleteMessage(user: AuthUser, messageId: string) {
     if (!(error instanceof AbortWrite)) throw error
     return { result: (await getMessageView(await useDb(), messageId, user))!, seq: 0, type: 'message:deleted' as const }
   })
-  if (committed.seq) await announceChange(row.conversationId, committed.seq, 'message:deleted', { messageId })
+  if (committed.seq) announceChange(row.conversationId, committed.seq, 'message:deleted', { messageId })
   return { message: committed.result }
 }

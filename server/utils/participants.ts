@@ -21,7 +21,7 @@ export async function removeParticipant(actor: AuthUser, conversationId: string,
       const conversation = await loadConversation(tx, conversationId, seq)
       return { result: conversation, change: { type: 'conversation:updated', payload: { conversation, removedUserIds: [userId] } } }
     })
-    await announceChange(conversationId, committed.seq, 'conversation:updated', { conversation: committed.result, removedUserIds: [userId] })
+    announceChange(conversationId, committed.seq, 'conversation:updated', { conversation: committed.result, removedUserIds: [userId] })
     return true
   } catch (error) {
     if (error instanceof AbortWrite) return false

@@ -23,7 +23,7 @@ export async function setReaction(user: AuthUser, messageId: string, emoji: stri
       const [message] = await hydrateMessages(tx, [row], user)
       return { result: message!, change: { type: 'message:updated', messageId, payload: { reaction: { emoji, userId: user.id, present } } } }
     })
-    await announceChange(row.conversationId, committed.seq, 'message:updated', { message: committed.result })
+    announceChange(row.conversationId, committed.seq, 'message:updated', { message: committed.result })
     return { message: committed.result }
   } catch (error) {
     if (!(error instanceof AbortWrite)) throw error

@@ -62,7 +62,11 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
   const removed = envelope.type === 'conversation:updated' && Array.isArray(envelope.data.removedUserIds)
     ? new Set(envelope.data.removedUserIds as string[])
     : undefined
+  const added = channel.startsWith('user:') && envelope.type === 'conversation:updated' && envelope.data.added === true
+    ? addedConversationId(envelope)
+    : undefined
   for (const connection of [...topic.connections]) {
+    if (added) join(connection, conversationChannel(added), added).catch(() => {})
     if (removed?.has(connection.user.id) && envelope.conversationId) {
       // Authorisation at delivery time: the removed participant gets nothing more of this conversation.
       leave(connection, envelope.conversationId)
@@ -74,6 +78,12 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
     if (pending && envelope.seq) pending.push({ seq: envelope.seq, raw })
     else sendRaw(connection, raw, EPHEMERAL.has(envelope.type))
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+function addedConversationId(envelope: BusEnvelope): string | undefined {
+  const id = (envelope.data.conversation as { id?: unknown } | undefined)?.id
+  return typeof id === 'string' && UUID.test(id) ? id : undefined
 }
 
 function onBusMessage(channel: string, payload: string) {

@@ -198,3 +198,15 @@ describe('the WebSocket endpoint', () => {
     }
   })
 })
+
+describe('live conversation membership', () => {
+  it('subscribes a participant\'s open sockets to a conversation created with them', async () => {
+    const s = await wsConnect(baseURL(), { token: f.client2.token })
+    const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'Fresh', kind: 'group', participantIds: [f.client2.user.id] })
+    const conv = created.body.conversation.id
+    const announced = await s.next(fr => fr.type === 'conversation:updated' && fr.data.conversation?.id === conv)
+    expect(announced.data.conversation.title).toBe('Fresh')
+    const sent = await f.staff.api.post(`/conversations/${conv}/messages`, { clientId: uniq('fresh'), content: 'first in fresh' })
+    expect((await s.next(isEvent('message:new', conv))).data.message.id).toBe(sent.body.message.id)
+  })
+})
