@@ -15,4 +15,5 @@ npx vitest run --project unit
 npx vitest run --project adapters
 DB_MODE=postgres npx vitest run --project server
 DB_MODE=pglite npx vitest run --project server
+npx vitest run --project cluster
 npx playwright test
