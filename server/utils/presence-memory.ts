@@ -38,6 +38,9 @@ export function createMemoryPresence(options: { ttlSeconds: number }): PresenceS
       e.conns.delete(connectionId)
       e.seenAt = now
     },
+    async listConnections(userId) {
+      return [...entry(userId, Date.now()).conns.keys()]
+    },
     async get(userIds) {
       const now = Date.now()
       const result: Record<string, UserPresence> = {}

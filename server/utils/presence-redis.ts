@@ -77,6 +77,11 @@ export function createRedisPresence(options: { redis: Redis, ttlSeconds: number 
     heartbeat: (userId, connectionId) => touch(userId, connectionId, '', 'touch'),
     setStatus: (userId, connectionId, status) => touch(userId, connectionId, status, 'touch'),
     disconnect: (userId, connectionId) => touch(userId, connectionId, '', 'drop'),
+    async listConnections(userId) {
+      const fields = await redis.hgetall(connsKey(userId))
+      const now = Date.now()
+      return Object.entries(fields).filter(([, value]) => Number(value.split('|')[1]) > now).map(([id]) => id)
+    },
     async get(userIds) {
       const result: Record<string, UserPresence> = {}
       const unique = [...new Set(userIds)]

@@ -19,6 +19,8 @@ export interface PresenceStore {
   setStatus(userId: string, connectionId: string, status: ConnectionStatus): Promise<void>
   disconnect(userId: string, connectionId: string): Promise<void>
   get(userIds: string[]): Promise<Record<string, UserPresence>>
+  /** The user's live connection ids on every instance (for the per-user socket cap). */
+  listConnections(userId: string): Promise<string[]>
 }
 
 /** PRESENCE_TTL_SECONDS (default 60): how long a connection counts without a heartbeat. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { uuidv7 } from 'uuidv7'
 import type { WebSocket } from 'ws'
 import { and, eq, isNull } from 'drizzle-orm'
 import { conversationMembers } from '../db/schema'
@@ -6,6 +6,7 @@ import { ClientFrame } from '../../shared/schemas/ws'
 import type { AuthUser } from './auth'
 import { toPublicUser } from './auth'
 import { useConfig } from './config'
+import { useBus } from './bus'
 import { useDb } from './db'
 import { isApiError, zodIssues } from './errors'
 import { conversationChannel } from './events'
@@ -26,13 +27,12 @@ export const CLOSE_TOO_MANY = 4008
  */
 export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: number | null): Promise<Connection> {
   const connection: Connection = {
-    id: randomUUID(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
+    id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
     status: 'online', conversations: new Set(), syncing: new Map()
   }
   connections.set(connection.id, connection)
-  const mine = connectionsOf(user.id)
-  for (const old of mine.slice(0, Math.max(0, mine.length - useConfig().limits.socketsPerUser))) old.ws.close(CLOSE_TOO_MANY, 'too many sockets')
   await usePresenceStore().connect(user.id, connection.id, 'online').catch(() => {})
+  await enforceSocketCap(user.id)
   const db = await useDb()
   const [memberships, projectIds] = await Promise.all([
     db.select({ id: conversationMembers.conversationId }).from(conversationMembers)
@@ -47,6 +47,22 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
   sendFrame(connection, { type: 'ready', data: { user: toPublicUser(user), connectionId: connection.id, heartbeatMs: HEARTBEAT_MS } })
   broadcastPresence(user.id).catch(() => {})
   return connection
+}
+
+/**
+ * At most SOCKETS_PER_USER sockets per user across every instance: connection ids are UUIDv7, so sorting the
+ * user's live connections (from the shared presence store) finds the oldest; those on other instances are
+ * closed through the user's bus channel. Falls back to this instance's sockets if the store is unreachable.
+ */
+async function enforceSocketCap(userId: string) {
+  const cap = useConfig().limits.socketsPerUser
+  const everywhere = await usePresenceStore().listConnections(userId).catch(() => connectionsOf(userId).map(c => c.id))
+  const excess = everywhere.sort().slice(0, Math.max(0, everywhere.length - cap))
+  for (const id of excess) {
+    const local = connections.get(id)
+    if (local) local.ws.close(CLOSE_TOO_MANY, 'too many sockets')
+    else await useBus().publish(userChannel(userId), JSON.stringify({ type: 'control', data: { close: id, code: CLOSE_TOO_MANY } })).catch(() => {})
+  }
 }
 
 export async function closeConnection(connection: Connection) {

@@ -59,6 +59,12 @@ export function sendFrame(connection: Connection, frame: unknown, ephemeral = fa
 function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
   const topic = topics.get(channel)
   if (!topic) return
+  if (envelope.type === 'control') {
+    // Instance-to-instance instruction on a user channel (the per-user socket cap): never forwarded.
+    const target = connections.get(String(envelope.data.close))
+    if (target && topic.connections.has(target)) target.ws.close(Number(envelope.data.code) || 4008, 'too many sockets')
+    return
+  }
   const removed = envelope.type === 'conversation:updated' && Array.isArray(envelope.data.removedUserIds)
     ? new Set(envelope.data.removedUserIds as string[])
     : undefined

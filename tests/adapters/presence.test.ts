@@ -34,6 +34,17 @@ function describePresence(name: string, create: (ttlSeconds: number) => Presence
       expect(await statusOf(store, user)).toBe('offline')
     })
 
+    it('lists a user\'s live connections for the socket cap, without disconnected ones', async () => {
+      const store = create(60)
+      const user = randomUUID()
+      await store.connect(user, 'c1', 'online')
+      await store.connect(user, 'c2', 'away')
+      await store.connect(user, 'c3', 'online')
+      await store.disconnect(user, 'c2')
+      expect((await store.listConnections(user)).sort()).toEqual(['c1', 'c3'])
+      expect(await store.listConnections(randomUUID())).toEqual([])
+    })
+
     it('keeps users apart and answers for many at once', async () => {
       const store = create(60)
       const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()]
