@@ -6,6 +6,21 @@ import { loadEventsForFanout } from './events'
 /** How long an out-of-order event waits for the ones before it before they are read from the database. */
 const GAP_WAIT_MS = Number(process.env.WS_GAP_WAIT_MS || 150)
 
+/** Where a sequencer reads the head seq and missed events: the database, or a fake in unit tests. */
+export interface SequencerSource {
+  head(conversationId: string): Promise<number>
+  missing(conversationId: string, after: number, limit: number): Promise<Array<{ seq: number }>>
+}
+
+const databaseSource: SequencerSource = {
+  async head(conversationId) {
+    const db = await useDb()
+    const [row] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
+    return row?.lastSeq ?? 0
+  },
+  missing: loadEventsForFanout
+}
+
 export interface Sequencer {
   ready: Promise<void>
   push(seq: number, deliver: () => void): void
@@ -17,7 +32,7 @@ export interface Sequencer {
  * concurrent commits (or other instances) can arrive out of order or not at all: a later seq waits briefly,
  * then the missing ones are read from conversation_events and re-enter through `refetched`.
  */
-export function createSequencer(conversationId: string, refetched: (raw: string) => void): Sequencer {
+export function createSequencer(conversationId: string, refetched: (raw: string) => void, source: SequencerSource = databaseSource): Sequencer {
   let next = 0
   let stopped = false
   let timer: NodeJS.Timeout | undefined
@@ -25,9 +40,7 @@ export function createSequencer(conversationId: string, refetched: (raw: string)
   const early: Array<[number, () => void]> = []
 
   const ready = (async () => {
-    const db = await useDb()
-    const [row] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
-    next = (row?.lastSeq ?? 0) + 1
+    next = (await source.head(conversationId)) + 1
     for (const [seq, deliver] of early.splice(0)) push(seq, deliver)
   })()
 
@@ -47,7 +60,7 @@ export function createSequencer(conversationId: string, refetched: (raw: string)
     timer = undefined
     if (stopped || waiting.size === 0) return
     const firstWaiting = Math.min(...waiting.keys())
-    const missing = await loadEventsForFanout(conversationId, next - 1, firstWaiting - next).catch(() => [])
+    const missing = await source.missing(conversationId, next - 1, firstWaiting - next).catch(() => [])
     if (stopped) return
     for (const event of missing) refetched(JSON.stringify(event))
     // Pruned or never written: nothing more can arrive for those seqs, so move on.
