@@ -21,6 +21,11 @@ export function announceChange(conversationId: string, seq: number, type: Conver
   publishQuietly(conversationChannel(conversationId), JSON.stringify(event))
 }
 
+/** Typing and read receipts: no seq, never stored, best-effort. */
+export function announceEphemeral(conversationId: string, type: 'typing' | 'read', data: Record<string, unknown>) {
+  publishQuietly(conversationChannel(conversationId), JSON.stringify({ type, conversationId, data }))
+}
+
 /** Tells each user's sockets about a conversation they were added to, so they subscribe to it. */
 export function announceToUsers(userIds: string[], type: 'conversation:updated', data: Record<string, unknown>) {
   const payload = JSON.stringify({ type, data })

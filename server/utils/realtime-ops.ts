@@ -4,9 +4,8 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { conversations } from '../db/schema'
 import type { ClientFrame } from '../../shared/schemas/ws'
 import { requireConversation } from './access'
-import { useBus } from './bus'
 import { useDb } from './db'
-import { conversationChannel, listEvents } from './events'
+import { announceEphemeral, conversationChannel, listEvents } from './events'
 import { deleteMessage, editMessage, sendMessage } from './messages'
 import { setReaction } from './reactions'
 import { markRead } from './reads'
@@ -23,10 +22,6 @@ function typingGate(): RateLimiterAbstract {
   const opts = { keyPrefix: 'typing', points: 1, duration: 2 }
   typingLimiter ??= redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts)
   return typingLimiter
-}
-
-async function publishEphemeral(conversationId: string, type: 'typing' | 'read', data: Record<string, unknown>) {
-  await useBus().publish(conversationChannel(conversationId), JSON.stringify({ type, conversationId, data }))
 }
 
 /** Subscribes after checking access; the caller decides what a miss means. */
@@ -101,13 +96,11 @@ export async function runOp(connection: Connection, frame: ClientFrame): Promise
       const access = await requireConversation(user, frame.data.conversationId)
       const allowed = await typingGate().consume(`${user.id}:${access.conversation.id}`).then(() => true, () => false)
       // A stop is always forwarded, so an indicator never outlives the typing.
-      if (allowed || !frame.data.typing) await publishEphemeral(access.conversation.id, 'typing', { userId: user.id, typing: frame.data.typing })
+      if (allowed || !frame.data.typing) announceEphemeral(access.conversation.id, 'typing', { userId: user.id, typing: frame.data.typing })
       return { forwarded: allowed || !frame.data.typing }
     }
     case 'read': {
-      const result = await markRead(user, frame.data.conversationId, frame.data.seq)
-      await publishEphemeral(frame.data.conversationId, 'read', { userId: user.id, seq: result.lastReadSeq })
-      return result
+      return markRead(user, frame.data.conversationId, frame.data.seq)
     }
     case 'presence': {
       connection.status = frame.data.status

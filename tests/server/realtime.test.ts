@@ -210,3 +210,13 @@ describe('live conversation membership', () => {
     expect((await s.next(isEvent('message:new', conv))).data.message.id).toBe(sent.body.message.id)
   })
 })
+
+describe('read receipts', () => {
+  it('broadcasts a read pointer set over REST to the conversation\'s sockets', async () => {
+    const watcher = await wsConnect(baseURL(), { token: f.staff.token })
+    const lastSeq = (await f.client.api.get(`/conversations/${conversationId}`)).body.conversation.lastSeq
+    await f.client.api.post(`/conversations/${conversationId}/read`, { seq: lastSeq })
+    const receipt = await watcher.next(fr => fr.type === 'read' && fr.conversationId === conversationId && fr.data.userId === f.client.user.id)
+    expect(receipt.data.seq).toBe(lastSeq)
+  })
+})
