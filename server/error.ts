@@ -17,6 +17,11 @@ export default <NitroErrorHandler> function (error, event) {
     body = { statusCode, message: 'Method not allowed', data: { code: 'not_found' } }
   } else if (statusCode >= 400 && statusCode < 500) {
     body = { statusCode, message: 'Bad request', data: { code: 'validation_failed', issues: [] } }
+  } else if (isDatabaseUnavailable(error)) {
+    // Retryable: the database is down or restarting. Contract §2 `unavailable`.
+    statusCode = 503
+    console.error('[switchboard] database unavailable on', getRequestURL(event).pathname)
+    body = { statusCode, message: 'Service temporarily unavailable, retry shortly', data: { code: 'unavailable' } }
   } else {
     statusCode = 500
     console.error('[switchboard] unhandled error on', getRequestURL(event).pathname, error.cause ?? error)
@@ -29,4 +34,14 @@ export default <NitroErrorHandler> function (error, event) {
   setResponseHeader(event, 'content-type', 'application/json')
   setResponseHeader(event, 'cache-control', 'no-store')
   return send(event, JSON.stringify(body))
+}
+
+/** Connection-level failures (refused, reset, admin shutdown, too many clients), not query errors. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? '')
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'].includes(code)) return true
+    if (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '53300') return true
+  }
+  return false
 }

@@ -123,7 +123,8 @@ export async function startSession(event: H3Event, user: UserRow, providerRefres
 /** POST /api/auth/login: failures are rate limited per IP+email and answered after the same scrypt work. */
 export async function signIn(event: H3Event, email: string, password: string) {
   const { loginFailuresPerMinute } = useConfig().limits
-  const rateKey = `${getRequestIP(event, { xForwardedFor: true }) ?? 'unknown'}:${email}`
+  // X-Forwarded-For is client-controlled unless a proxy we trust overwrites it (TRUST_PROXY=true).
+  const rateKey = `${getRequestIP(event, { xForwardedFor: useConfig().trustProxy }) ?? 'unknown'}:${email}`
   await checkRate('login', rateKey, loginFailuresPerMinute, 60, event)
   const db = await useDb()
   let user: UserRow | undefined

@@ -27,6 +27,7 @@ export function readConfig() {
     tokenTtlSeconds: intEnv('TOKEN_TTL_SECONDS', 900),
     sessionTtlDays: intEnv('SESSION_TTL_DAYS', 30),
     rateLimitsOff: process.env.RATE_LIMITS === 'off',
+    trustProxy: process.env.TRUST_PROXY === 'true',
     limits: {
       messageMaxChars: intEnv('MESSAGE_MAX_CHARS', 5000),
       sendsPerMinute: intEnv('SENDS_PER_MINUTE', 30),

@@ -12,7 +12,7 @@ import { AbortWrite, isUniqueViolation, writeConversationChange } from './conver
 import { useConfig } from './config'
 import { useDb } from './db'
 import { apiError, conflict, notFound } from './errors'
-import { getMessageView, hydrateMessages } from './message-views'
+import { getMessageView, hydrateMessages, toMessage } from './message-views'
 import { announceChange } from './events'
 import { consumeRate, sendRules } from './rate-limit'
 
@@ -102,9 +102,10 @@ export async function commitNewMessage(user: AuthUser, conversationId: string,
       }).onConflictDoNothing({ target: [messages.senderId, messages.clientId] }).returning()
       // A racing retry committed first: roll back so this attempt leaves no seq and no event behind.
       if (!row) throw new AbortWrite(null)
+      // A new message has no reactions yet; only attached files need a second read.
       if (fileIds.length) await tx.update(files).set({ messageId: row.id }).where(inArray(files.id, fileIds))
-      const [message] = await hydrateMessages(tx, [row], user)
-      return { result: message!, change: { type: 'message:new', messageId: row.id } }
+      const message = fileIds.length ? (await hydrateMessages(tx, [row], user))[0]! : toMessage(row, user)
+      return { result: message, change: { type: 'message:new', messageId: row.id } }
     })
     announceChange(conversationId, committed.seq, 'message:new', { message: committed.result })
     return { message: committed.result, duplicate: false }

@@ -31,6 +31,7 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
     status: 'online', conversations: new Set(), syncing: new Map()
   }
   connections.set(connection.id, connection)
+  const before = await presenceOf(user.id)
   await usePresenceStore().connect(user.id, connection.id, 'online').catch(() => {})
   await enforceSocketCap(user.id)
   const db = await useDb()
@@ -45,7 +46,8 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
     ...memberships.map(m => join(connection, conversationChannel(m.id), m.id))
   ])
   sendFrame(connection, { type: 'ready', data: { user: toPublicUser(user), connectionId: connection.id, heartbeatMs: HEARTBEAT_MS } })
-  broadcastPresence(user.id).catch(() => {})
+  // Announce only changes of the user's overall status: a second tab coming online is not news.
+  if (before !== 'online') broadcastPresence(user.id).catch(() => {})
   return connection
 }
 
@@ -67,8 +69,13 @@ async function enforceSocketCap(userId: string) {
 
 export async function closeConnection(connection: Connection) {
   leaveAll(connection)
+  const before = await presenceOf(connection.user.id)
   await usePresenceStore().disconnect(connection.user.id, connection.id).catch(() => {})
-  await broadcastPresence(connection.user.id).catch(() => {})
+  if ((await presenceOf(connection.user.id)) !== before) await broadcastPresence(connection.user.id).catch(() => {})
+}
+
+async function presenceOf(userId: string) {
+  return (await usePresenceStore().get([userId]).catch(() => ({})) as Record<string, { status: string }>)[userId]?.status
 }
 
 /** One text frame: parse, validate with the one union, run the op, send exactly one reply if it has an id. */
