@@ -53,10 +53,24 @@ export const useConversationsStore = defineStore('conversations', () => {
     c.mentionCount = 0
   }
 
+  // The other participant of each direct message, for its presence dot in the list.
+  const dmPeers = ref<Record<string, string>>({})
+
+  async function loadDmPeers(ids: string[], myId: string) {
+    await Promise.all(ids.filter(id => !dmPeers.value[id]).map(async (id) => {
+      try {
+        const peer = (await chat.getConversation(id)).members.find(m => m.userId !== myId)
+        if (peer) dmPeers.value[id] = peer.userId
+      } catch {
+        // No dot for this one.
+      }
+    }))
+  }
+
   /** `conversation:removed`: the user lost access, so nothing of it may stay on screen. */
   function remove(conversationId: string) {
     byId.value = Object.fromEntries(Object.entries(byId.value).filter(([id]) => id !== conversationId))
   }
 
-  return { byId, loadedProjects, listFor, upsert, load, create, noteMessage, markReadLocally, remove }
+  return { byId, loadedProjects, dmPeers, listFor, upsert, load, create, noteMessage, markReadLocally, loadDmPeers, remove }
 })

@@ -78,12 +78,19 @@ export const useMessagesStore = defineStore('messages', () => {
   const react = async (id: string, emoji: string) => apply((await chat.addReaction(id, emoji)).message)
   const unreact = async (id: string, emoji: string) => apply((await chat.removeReaction(id, emoji)).message)
 
-  /** Tells the server the last seq seen, once per new high-water mark. */
+  /** Tells the server the last seq seen, once per new high-water mark (the server broadcasts it as a `read` event). */
   async function markRead(conversationId: string, seq: number): Promise<boolean> {
     const c = entry(conversationId)
     if (seq <= c.readSeq) return false
+    const previous = c.readSeq
     c.readSeq = seq
-    await chat.markRead(conversationId, seq)
+    try {
+      await chat.markRead(conversationId, seq)
+    } catch (error) {
+      // Let the next visible message retry this mark.
+      if (c.readSeq === seq) c.readSeq = previous
+      throw error
+    }
     return true
   }
 

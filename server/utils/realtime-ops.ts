@@ -7,6 +7,7 @@ import { requireConversation } from './access'
 import { useDb } from './db'
 import { announceEphemeral, conversationChannel, listEvents } from './events'
 import { deleteMessage, editMessage, sendMessage } from './messages'
+import { isApiError } from './errors'
 import { setReaction } from './reactions'
 import { markRead } from './reads'
 import { getRedis } from './redis'
@@ -75,7 +76,9 @@ export async function runOp(connection: Connection, frame: ClientFrame): Promise
       for (const [id, cursor] of Object.entries(frame.data.cursors)) {
         try {
           result[id] = await syncConversation(connection, id, cursor)
-        } catch {
+        } catch (error) {
+          // Only "you may not read this" is reported per id; anything else fails the op as usual.
+          if (!isApiError(error) || error.data.code !== 'not_found') throw error
           notFound.push(id)
         }
       }

@@ -1,0 +1,15 @@
+/**
+ * Opens the socket once someone is signed in (the login page sets the user without a reload) and
+ * restores their outbox, so messages typed before a reload or while offline still go out.
+ */
+export default defineNuxtPlugin(() => {
+  const auth = useAuthStore()
+  const outbox = useOutboxStore()
+  const realtime = useRealtime()
+
+  watch(() => auth.user?.id, (userId) => {
+    if (!userId) return realtime.stop()
+    outbox.restore(userId)
+    realtime.start()
+  }, { immediate: true })
+})

@@ -1,0 +1,80 @@
+import type { Message } from '#shared/types'
+import type { OutboxItem } from '../stores/outbox'
+
+export interface OutboxTransport {
+  ready: () => boolean
+  request: <T>(type: string, data: object) => Promise<T>
+}
+
+/** A refusal that the same request will meet again (contract §2): stop retrying and show it. */
+const PERMANENT = new Set(['validation_failed', 'forbidden', 'not_found', 'conversation_locked', 'undeliverable',
+  'suspended', 'payload_too_large', 'unsupported_media_type', 'unauthorized'])
+
+export class RealtimeRequestError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message)
+    this.name = 'RealtimeRequestError'
+  }
+}
+
+const codeOf = (error: unknown) =>
+  error instanceof RealtimeRequestError || isApiError(error) ? error.code : 'unknown'
+
+/** Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), capped at 30 s. */
+export function backoffDelay(attempt: number, baseMs = 500, capMs = 30_000) {
+  return Math.random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 16))
+}
+
+/**
+ * Delivers the outbox one message at a time, oldest first (so order is kept): over the socket when it is
+ * up, else over REST. Both are idempotent on clientId, so a retry after a lost reply is answered with
+ * the original message and never makes a second one.
+ */
+export function createOutboxSender(transport: OutboxTransport) {
+  const outbox = useOutboxStore()
+  const chat = useChatApi()
+  const apply = createEventApplier()
+  const conversations = useConversationsStore()
+  let running = false
+  let failures = 0
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+
+  async function deliver(item: OutboxItem): Promise<Message> {
+    const body = { clientId: item.clientId, content: item.content, replyToId: item.replyToId }
+    const reply = transport.ready()
+      ? await transport.request<{ message: Message }>('message:send', { conversationId: item.conversationId, ...body })
+      : await chat.sendMessage(item.conversationId, body)
+    return reply.message
+  }
+
+  async function flush() {
+    if (running) return
+    running = true
+    clearTimeout(retryTimer)
+    try {
+      for (;;) {
+        const item = outbox.items.find(i => i.state !== 'failed')
+        if (!item || (!transport.ready() && !navigator.onLine)) break
+        try {
+          const message = await deliver(item)
+          failures = 0
+          apply.put(message)
+          conversations.noteMessage(message.conversationId, message.seq, message.createdAt)
+          outbox.remove(item.clientId)
+        } catch (error) {
+          if (PERMANENT.has(codeOf(error))) {
+            outbox.update(item.clientId, { state: 'failed', error: (error as Error).message || 'Message not sent' })
+            continue
+          }
+          outbox.update(item.clientId, { state: 'retrying' })
+          retryTimer = setTimeout(flush, backoffDelay(failures++, 1_000))
+          break
+        }
+      }
+    } finally {
+      running = false
+    }
+  }
+
+  return { flush }
+}
