@@ -22,6 +22,8 @@ export interface Connection {
   conversations: Set<string>
   /** Conversations being synced: live events wait here so they never overtake the replay. */
   syncing: Map<string, Array<{ seq: number, raw: string }>>
+  /** Highest seq sent on this socket per conversation (live or replayed): nothing at or below it is sent again. */
+  delivered: Map<string, number>
 }
 
 interface Topic {
@@ -80,9 +82,17 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
       continue
     }
     if (envelope.type === 'typing' && envelope.data.userId === connection.user.id) continue
-    const pending = envelope.conversationId ? connection.syncing.get(envelope.conversationId) : undefined
-    if (pending && envelope.seq) pending.push({ seq: envelope.seq, raw })
-    else sendRaw(connection, raw, EPHEMERAL.has(envelope.type))
+    const conversationId = envelope.conversationId
+    if (conversationId && envelope.seq) {
+      if (envelope.seq <= (connection.delivered.get(conversationId) ?? 0)) continue
+      const pending = connection.syncing.get(conversationId)
+      if (pending) {
+        pending.push({ seq: envelope.seq, raw })
+        continue
+      }
+      connection.delivered.set(conversationId, envelope.seq)
+    }
+    sendRaw(connection, raw, EPHEMERAL.has(envelope.type))
   }
 }
 
@@ -137,6 +147,7 @@ function leaveChannel(connection: Connection, channel: string) {
 export function leave(connection: Connection, conversationId: string) {
   connection.conversations.delete(conversationId)
   connection.syncing.delete(conversationId)
+  connection.delivered.delete(conversationId)
   leaveChannel(connection, conversationChannel(conversationId))
 }
 
