@@ -42,6 +42,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
     const code = String((e as { code?: unknown }).code ?? '')
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'].includes(code)) return true
     if (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '53300') return true
+    if (code === '55000' && /accepting connections/.test(String((e as { message?: unknown }).message))) return true
   }
   return false
 }
