@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createProjectFixture, signIn } from '../helpers/api'
-import type { ProjectFixture } from '../helpers/api'
+import { signIn } from '../helpers/api'
 import { ADMIN, startTestStack } from '../helpers/app-process'
 import type { TestStack } from '../helpers/app-process'
 import { dbMode } from '../helpers/server'
@@ -8,20 +7,19 @@ import { wsConnect } from '../helpers/ws'
 
 // Its own app with short lifetimes: 4 s tokens, a 200 ms sweep, sockets idle after 1.5 s, and server pings
 // far apart so only the client's own frames keep a socket alive.
+// Every token here lives 4 s, so each test signs in right before it needs one (no fixtures to outlive).
 let stack: TestStack
-let f: ProjectFixture
 
 describe('socket lifetimes', () => {
   beforeAll(async () => {
     stack = await startTestStack(dbMode(), { TOKEN_TTL_SECONDS: '4', WS_SWEEP_MS: '200', WS_IDLE_MS: '1500', WS_HEARTBEAT_MS: '600000' })
-    f = await createProjectFixture(stack.app.baseURL, await signIn(stack.app.baseURL, ADMIN.email, ADMIN.password))
   })
   afterAll(async () => {
     await stack?.teardown()
   })
 
   it('closes a socket with 4001 when its token expires', async () => {
-    const fresh = await signIn(stack.app.baseURL, f.client.user.email, f.client.password)
+    const fresh = await signIn(stack.app.baseURL, ADMIN.email, ADMIN.password)
     const s = await wsConnect(stack.app.baseURL, { token: fresh.token })
     const keepAlive = setInterval(() => s.send({ type: 'ping', data: {} }), 300)
     try {
@@ -33,7 +31,7 @@ describe('socket lifetimes', () => {
   })
 
   it('drops a socket that stays silent past the idle limit, and keeps one that pings', async () => {
-    const fresh = await signIn(stack.app.baseURL, f.staff.user.email, f.staff.password)
+    const fresh = await signIn(stack.app.baseURL, ADMIN.email, ADMIN.password)
     const silent = await wsConnect(stack.app.baseURL, { token: fresh.token })
     const chatty = await wsConnect(stack.app.baseURL, { token: fresh.token })
     const keepAlive = setInterval(() => chatty.send({ type: 'ping', data: {} }), 300)
