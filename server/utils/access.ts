@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm'
-import { conversationMembers, conversations, projectMembers } from '../db/schema'
+import { conversationMembers, conversations, projectMembers, projects } from '../db/schema'
 import type { AuthUser } from './auth'
 import { useDb } from './db'
 import { apiError, notFound } from './errors'
@@ -13,7 +13,6 @@ export async function requireProjectRole(user: AuthUser, projectId: string): Pro
     .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user.id)))
   if (member) return member.role
   if (user.role === 'admin') {
-    const { projects } = await import('../db/schema')
     const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId))
     if (project) return 'owner'
   }
@@ -66,9 +65,14 @@ export async function requireConversation(user: AuthUser, conversationId: string
   }
 }
 
-/** Writes are refused in locked or archived conversations (423), and in announcements for clients. */
-export function requireWritable(access: ConversationAccess, user: AuthUser) {
+/** Any change (send, edit, reaction) is refused in locked or archived conversations (423). */
+export function requireActive(access: ConversationAccess) {
   if (access.conversation.status !== 'active') throw apiError('conversation_locked', `Conversation is ${access.conversation.status}`)
+}
+
+/** Posting: the conversation is active, and announcements take posts from staff, owners and admins only. */
+export function requireWritable(access: ConversationAccess, user: AuthUser) {
+  requireActive(access)
   if (access.conversation.kind === 'announcement' && access.projectRole === 'client' && user.role !== 'admin') {
     throw apiError('forbidden', 'Only staff can post in announcements')
   }

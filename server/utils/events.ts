@@ -54,12 +54,17 @@ async function toWireEvents(db: Executor, rows: Array<typeof conversationEvents.
 /** GET /conversations/:id/events: the feed after a seq, or `reset` when that seq fell out of the retained window. */
 export async function listEvents(user: AuthUser, conversationId: string, after: number, limit: number) {
   const { conversation } = await requireConversation(user, conversationId)
-  const db = await useDb()
+  return readEvents(conversation, user, after, limit)
+}
+
+/** The feed of a conversation the caller was already authorised for (REST and the WS `sync` replay). */
+export async function readEvents(conversation: { id: string, lastSeq: number, prunedSeq: number }, viewer: AuthUser, after: number, limit: number) {
   if (after < conversation.prunedSeq) return { events: [], lastSeq: conversation.lastSeq, reset: true }
+  const db = await useDb()
   const rows = await db.select().from(conversationEvents)
-    .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, after)))
+    .where(and(eq(conversationEvents.conversationId, conversation.id), gt(conversationEvents.seq, after)))
     .orderBy(asc(conversationEvents.seq)).limit(limit)
-  return { events: await toWireEvents(db, rows, user), lastSeq: conversation.lastSeq, reset: false }
+  return { events: await toWireEvents(db, rows, viewer), lastSeq: conversation.lastSeq, reset: false }
 }
 
 /** Events for the realtime layer's gap fill: materialized for a plain participant (no admin-only content). */

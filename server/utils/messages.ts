@@ -6,7 +6,7 @@ import type { EditMessageBody, SendMessageBody } from '../../shared/schemas/mess
 import { parseMentions } from '../../shared/mentions'
 import type { Message } from '../../shared/types'
 import type { AuthUser } from './auth'
-import { requireConversation, requireWritable } from './access'
+import { requireActive, requireConversation, requireWritable } from './access'
 import type { ConversationAccess } from './access'
 import { AbortWrite, isUniqueViolation, writeConversationChange } from './conversation-writes'
 import { useConfig } from './config'
@@ -153,7 +153,7 @@ export async function deleteMessage(user: AuthUser, messageId: string) {
   const { row, access } = await requireMessage(user, messageId)
   if (row.senderId !== user.id) throw apiError('forbidden', 'Only the sender can delete a message')
   if (row.deletedAt) return { message: (await getMessageView(await useDb(), messageId, user))! }
-  if (access.conversation.status !== 'active') throw apiError('conversation_locked', `Conversation is ${access.conversation.status}`)
+  requireActive(access)
   const committed = await writeConversationChange(row.conversationId, { activeOnly: true }, async (tx) => {
     const [updated] = await tx.update(messages).set({ deletedAt: sql`now()`, deletedBy: user.id })
       .where(and(eq(messages.id, messageId), isNull(messages.deletedAt))).returning()

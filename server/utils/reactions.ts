@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { reactions } from '../db/schema'
 import type { AuthUser } from './auth'
-import { requireWritable } from './access'
+import { requireActive } from './access'
 import { AbortWrite, writeConversationChange } from './conversation-writes'
 import { useDb } from './db'
 import { conflict } from './errors'
@@ -13,7 +13,8 @@ import { requireMessage } from './messages'
 export async function setReaction(user: AuthUser, messageId: string, emoji: string, present: boolean) {
   const { row, access } = await requireMessage(user, messageId)
   if (row.deletedAt) throw conflict('A deleted message cannot be reacted to')
-  requireWritable({ ...access, conversation: { ...access.conversation, kind: 'group' } }, user)
+  // Everyone in the conversation may react, announcements included.
+  requireActive(access)
   try {
     const committed = await writeConversationChange(row.conversationId, { activeOnly: true }, async (tx) => {
       const changed = present

@@ -28,7 +28,7 @@ export const CLOSE_TOO_MANY = 4008
 export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: number | null): Promise<Connection> {
   const connection: Connection = {
     id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
-    status: 'online', conversations: new Set(), syncing: new Map(), delivered: new Map()
+    status: 'online', conversations: new Set(), channels: new Set(), syncing: new Map(), delivered: new Map()
   }
   connections.set(connection.id, connection)
   const before = await presenceOf(user.id)

@@ -20,6 +20,8 @@ export interface Connection {
   expiresAt: number | null
   status: 'online' | 'away'
   conversations: Set<string>
+  /** Every bus channel this socket is in, so closing it touches only those topics. */
+  channels: Set<string>
   /** Conversations being synced: live events wait here so they never overtake the replay. */
   syncing: Map<string, Array<{ seq: number, raw: string }>>
   /** Highest seq sent on this socket per conversation (live or replayed): nothing at or below it is sent again. */
@@ -128,12 +130,14 @@ export async function join(connection: Connection, channel: string, conversation
     topics.set(channel, topic)
   }
   topic.connections.add(connection)
+  connection.channels.add(channel)
   if (conversationId) connection.conversations.add(conversationId)
   await topic.unsubscribe
   await topic.sequencer?.ready
 }
 
 function leaveChannel(connection: Connection, channel: string) {
+  connection.channels.delete(channel)
   const topic = topics.get(channel)
   if (!topic) return
   topic.connections.delete(connection)
@@ -152,7 +156,7 @@ export function leave(connection: Connection, conversationId: string) {
 }
 
 export function leaveAll(connection: Connection) {
-  for (const [channel, topic] of topics) if (topic.connections.has(connection)) leaveChannel(connection, channel)
+  for (const channel of [...connection.channels]) leaveChannel(connection, channel)
   connection.conversations.clear()
   connections.delete(connection.id)
 }

@@ -5,7 +5,7 @@ import { conversations } from '../db/schema'
 import type { ClientFrame } from '../../shared/schemas/ws'
 import { requireConversation } from './access'
 import { useDb } from './db'
-import { announceEphemeral, conversationChannel, listEvents } from './events'
+import { announceEphemeral, conversationChannel, readEvents } from './events'
 import { deleteMessage, editMessage, sendMessage } from './messages'
 import { isApiError } from './errors'
 import { setReaction } from './reactions'
@@ -28,19 +28,24 @@ function typingGate(): RateLimiterAbstract {
 /** Subscribes after checking access; the caller decides what a miss means. */
 export async function subscribeTo(connection: Connection, conversationId: string) {
   await requireConversation(connection.user, conversationId)
+  await joinConversation(connection, conversationId)
+}
+
+async function joinConversation(connection: Connection, conversationId: string) {
   if (!connection.conversations.has(conversationId)) await join(connection, conversationChannel(conversationId), conversationId)
 }
 
 /** Replays what the socket missed, in seq order, holding live events back until the replay is out. */
 async function syncConversation(connection: Connection, conversationId: string, cursor: number) {
-  await requireConversation(connection.user, conversationId)
+  // One access check for the whole replay; pages read the feed directly.
+  const { conversation } = await requireConversation(connection.user, conversationId)
   connection.syncing.set(conversationId, [])
   try {
-    await subscribeTo(connection, conversationId)
+    await joinConversation(connection, conversationId)
     let after = cursor
     let lastSeq = 0
     for (;;) {
-      const page = await listEvents(connection.user, conversationId, after, 500)
+      const page = await readEvents(conversation, connection.user, after, 500)
       lastSeq = page.lastSeq
       if (page.reset) return { lastSeq, reset: true }
       for (const event of page.events) sendFrame(connection, event)

@@ -71,7 +71,7 @@ export async function seedDemoData(db: Database) {
       { title: 'Design review', kind: 'group' as const, members: [owner, staff[1] ?? staff[0]!, clients[0]!], messages: 40 }
     ]
     for (const k of kinds) {
-      const { conversation } = await createConversation({ ...owner, role: 'admin' }, project!.id, { title: k.title, kind: k.kind, participantIds: others(k.members) })
+      const { conversation } = await createConversation(owner, project!.id, { title: k.title, kind: k.kind, participantIds: others(k.members) })
       await seedMessages(conversation.id, k.posters ?? k.members, k.messages)
     }
     const { conversation: dm } = await createConversation(clients[0]!, project!.id, { kind: 'dm', participantIds: [owner.id] })

@@ -92,6 +92,15 @@ describe('messages', () => {
     expect(feed.body.events.filter((e: any) => e.type === 'message:updated')).toHaveLength(3)
   })
 
+  it('lets every participant react in an announcement, where only staff may post', async () => {
+    const announcement = (await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'News', kind: 'announcement' })).body.conversation.id
+    const post = await f.staff.api.post(`/conversations/${announcement}/messages`, { clientId: crypto.randomUUID(), content: 'we shipped' })
+    expect((await f.client.api.post(`/conversations/${announcement}/messages`, { clientId: crypto.randomUUID(), content: 'me too' })).status).toBe(403)
+    const reacted = await f.client.api.post(`/messages/${post.body.message.id}/reactions`, { emoji: '🎉' })
+    expect(reacted.status).toBe(200)
+    expect(reacted.body.message.reactions).toEqual([{ emoji: '🎉', count: 1, userIds: [f.client.user.id] }])
+  })
+
   it('parses @handle and @all into mentions and counts unread and mentions per reader', async () => {
     const before = await f.client2.api.get(`/projects/${f.project.id}/conversations`)
     const base = before.body.conversations.find((c: any) => c.id === conversationId)
