@@ -1,5 +1,7 @@
 import type { NitroErrorHandler } from 'nitropack'
-import { getRequestURL, send, setResponseHeader, setResponseStatus } from 'h3'
+import { send, setResponseHeader, setResponseStatus } from 'h3'
+import { isDatabaseUnavailable } from './adapters/database/errors'
+import { useRequestLogger } from './utils/logging'
 
 /**
  * Every error leaves as the contract's JSON shape (§2). Anything that is not an error we raised on purpose
@@ -20,11 +22,11 @@ export default <NitroErrorHandler> function (error, event) {
   } else if (isDatabaseUnavailable(error)) {
     // Retryable: the database is down or restarting. Contract §2 `unavailable`.
     statusCode = 503
-    console.error('[switchboard] database unavailable on', getRequestURL(event).pathname)
+    useRequestLogger(event).error('database unavailable')
     body = { statusCode, message: 'Service temporarily unavailable, retry shortly', data: { code: 'unavailable' } }
   } else {
     statusCode = 500
-    console.error('[switchboard] unhandled error on', getRequestURL(event).pathname, error.cause ?? error)
+    useRequestLogger(event).error('unhandled error', { error: error.cause ?? error })
     body = { statusCode, message: 'Internal server error', data: { code: 'internal' } }
   }
   // Domain code raises 429 without the request at hand: the header is derived from the error here.
@@ -34,15 +36,4 @@ export default <NitroErrorHandler> function (error, event) {
   setResponseHeader(event, 'content-type', 'application/json')
   setResponseHeader(event, 'cache-control', 'no-store')
   return send(event, JSON.stringify(body))
-}
-
-/** Connection-level failures (refused, reset, admin shutdown, too many clients), not query errors. */
-function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = String((e as { code?: unknown }).code ?? '')
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'].includes(code)) return true
-    if (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '53300') return true
-    if (code === '55000' && /accepting connections/.test(String((e as { message?: unknown }).message))) return true
-  }
-  return false
 }

@@ -57,11 +57,4 @@ export interface Message {
   deletedAt: string | null
 }
 
-export type ConversationEventType = 'message:new' | 'message:updated' | 'message:deleted' | 'conversation:updated'
-
-export interface ConversationEvent {
-  type: ConversationEventType
-  conversationId: string
-  seq: number
-  data: Record<string, unknown>
-}
+// Event shapes (server → client frames, bus envelopes) are the zod union in ./schemas/events.ts.

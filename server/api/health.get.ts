@@ -1,4 +1,4 @@
-import { pingDatabase } from '../db/client'
+import { awaitStartup, pingDatabase } from '#server/adapters/database/use-database'
 
 /** Liveness and readiness for load balancers: 200 once the database is migrated and answering. */
 export default defineEventHandler(async () => {

@@ -1,25 +1,26 @@
-import type { WebSocket } from 'ws'
 import type { Peer } from 'crossws'
-import type { AuthUser } from '../utils/auth'
-import type { Connection } from '../utils/realtime-hub'
-
-// The raw `ws` socket behind a crossws peer (node adapter): needed for the frame-size limit, binary
-// detection, bufferedAmount and protocol pings, none of which crossws 0.3 exposes.
-const rawSocket = (peer: Peer) => (peer as unknown as { _internal: { ws: WebSocket } })._internal.ws
+import type { WebSocket } from 'ws'
+import type { AuthUser } from '../domain/auth/users'
+import { authenticateUpgrade } from '../realtime/auth'
+import { closeConnection, handleFrame, openConnection } from '../realtime/connection'
+import type { Connection } from '../realtime/hub'
+import { useLogger } from '../platform/logger'
 
 interface SocketContext { user?: AuthUser, expiresAt?: number | null, connection?: Promise<Connection | undefined>, rejected?: boolean }
 const ctx = (peer: Peer) => peer.context as SocketContext
 
+// crossws's `peer.websocket` is the runtime's WebSocket, which on Node is a `ws` socket: protocol pings,
+// bufferedAmount and the binary flag of a frame are `ws` API that the cross-runtime Peer does not cover.
+const nodeSocket = (peer: Peer) => peer.websocket as unknown as WebSocket
+
+/** The socket endpoint (contract §5): authenticate the upgrade, then hand every frame to the realtime layer. */
 export default defineWebSocketHandler({
   async upgrade(request) {
-    const { user, expiresAt } = await authenticateUpgrade(request as unknown as UpgradeRequest)
+    const { user, expiresAt } = await authenticateUpgrade(request)
     Object.assign(request.context!, { user, expiresAt })
   },
   open(peer) {
-    const ws = rawSocket(peer)
-    // Oversized frames are refused by ws itself (close 1009) as soon as the header announces them,
-    // before the payload is buffered; the server option is not reachable through Nitro, so set it here.
-    ;(ws as unknown as { _receiver: { _maxPayload: number } })._receiver._maxPayload = MAX_FRAME_BYTES
+    const ws = nodeSocket(peer)
     ws.on('message', (_data, isBinary) => {
       if (isBinary) {
         ctx(peer).rejected = true
@@ -33,7 +34,7 @@ export default defineWebSocketHandler({
     })
     const { user, expiresAt } = ctx(peer)
     ctx(peer).connection = openConnection(ws, user!, expiresAt ?? null).catch((error) => {
-      console.error('[switchboard] socket open failed', error)
+      useLogger().error('socket open failed', { userId: user?.id, error })
       ws.close(1011, 'unavailable')
       return undefined
     })

@@ -1,7 +1,7 @@
 import type { H3Event } from 'h3'
 import { getQuery, getRouterParams, readRawBody } from 'h3'
 import type { z } from 'zod'
-import { apiError, validationFailed } from './errors'
+import { apiError, validationFailed } from '../platform/errors'
 
 // Bodies are small JSON documents; anything bigger is refused before parsing.
 const MAX_JSON_BODY_BYTES = 256 * 1024

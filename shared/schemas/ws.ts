@@ -31,13 +31,3 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), id: Ref, data: z.strictObject({}).default({}) })
 ])
 export type ClientFrame = z.infer<typeof ClientFrame>
-
-/** What crosses the bus between instances: validated again on arrival (another process is not trusted input). */
-export const BusEnvelope = z.object({
-  type: z.enum(['message:new', 'message:updated', 'message:deleted', 'conversation:updated', 'conversation:removed',
-    'typing', 'read', 'presence', 'notification', 'file:updated', 'control']),
-  conversationId: Uuid.optional(),
-  seq: z.number().int().positive().optional(),
-  data: z.record(z.string(), z.unknown())
-})
-export type BusEnvelope = z.infer<typeof BusEnvelope>

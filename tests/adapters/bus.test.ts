@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Bus } from '../../server/utils/bus'
-import { createMemoryBus } from '../../server/utils/bus-memory'
-import { createRedisBus } from '../../server/utils/bus-redis'
+import type { Bus } from '../../server/adapters/bus/bus'
+import { createMemoryBus } from '../../server/adapters/bus/memory'
+import { createRedisBus } from '../../server/adapters/bus/redis'
 import { REDIS_URL, collector, uniquePrefix, waitUntil } from './helpers'
 
 interface BusFixture {

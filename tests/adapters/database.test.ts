@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../server/db/client'
-import type { DatabaseHandle } from '../../server/db/client'
+import { openDatabase } from '../../server/adapters/database/use-database'
+import type { DatabaseHandle } from '../../server/adapters/database/database'
 import { createTestDatabase } from '../helpers/app-process'
 
 const run = promisify(execFile)

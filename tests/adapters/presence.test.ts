@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
-import type { PresenceStatus, PresenceStore } from '../../server/utils/presence'
-import { createMemoryPresence } from '../../server/utils/presence-memory'
-import { createRedisPresence } from '../../server/utils/presence-redis'
+import type { PresenceStatus, PresenceStore } from '../../server/adapters/presence/presence'
+import { createMemoryPresence } from '../../server/adapters/presence/memory'
+import { createRedisPresence } from '../../server/adapters/presence/redis'
 import { REDIS_URL, deleteKeys, uniquePrefix, waitUntil } from './helpers'
 
 function describePresence(name: string, create: (ttlSeconds: number) => PresenceStore) {

@@ -5,8 +5,10 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ObjectStorage } from '../../server/utils/storage'
-import { buildContentDisposition, createObjectStorage, createStorageUrlSigner } from '../../server/utils/storage'
+import type { ObjectStorage } from '../../server/adapters/storage/storage'
+import { buildContentDisposition } from '../../server/adapters/storage/storage'
+import { createObjectStorage } from '../../server/adapters/storage/use-storage'
+import { createStorageUrlSigner } from '../../server/adapters/storage/url-signer'
 
 const secret = randomBytes(32).toString('hex')
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../server/utils/passwords'
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../server/adapters/identity/passwords'
 
 describe('password hashing', () => {
   it('verifies the password it hashed and rejects any other', async () => {

@@ -1,21 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { createSequencer } from '../../server/utils/realtime-sequencer'
-import type { SequencerSource } from '../../server/utils/realtime-sequencer'
+import { createSequencer } from '../../server/realtime/sequencer'
+import type { SequencerSource } from '../../server/realtime/sequencer'
 
 // The sequencer's ordering rules with a fake event store; the real one is exercised end to end by
 // tests/server/realtime.test.ts (5 senders × 100 messages) and the cluster tests.
 function setup(head: number, stored: number[] = []) {
   const delivered: number[] = []
   const asked: Array<[number, number]> = []
-  const source: SequencerSource = {
+  const source: SequencerSource<{ seq: number }> = {
     head: async () => head,
     async missing(_id, after, limit) {
       asked.push([after, limit])
       return stored.filter(seq => seq > after).slice(0, limit).map(seq => ({ seq }))
     }
   }
-  const sequencer = createSequencer('c', (raw) => {
-    const { seq } = JSON.parse(raw) as { seq: number }
+  const sequencer = createSequencer('c', ({ seq }) => {
     sequencer.push(seq, () => delivered.push(seq))
   }, source)
   const push = (seq: number) => sequencer.push(seq, () => delivered.push(seq))

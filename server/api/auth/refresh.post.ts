@@ -1,1 +1,3 @@
-export default defineEventHandler(event => refreshToken(event))
+import { refreshAccessToken } from '#server/domain/auth/sessions'
+
+export default defineEventHandler(async event => refreshAccessToken(await requireUser(event)))

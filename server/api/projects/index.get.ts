@@ -1,3 +1,5 @@
+import { listProjects } from '#server/domain/projects/projects'
+
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)
   return listProjects(user)

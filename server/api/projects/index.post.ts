@@ -1,4 +1,5 @@
 import { CreateProjectBody } from '#shared/schemas/projects'
+import { createProject } from '#server/domain/projects/projects'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

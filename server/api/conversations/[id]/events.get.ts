@@ -1,4 +1,5 @@
 import { EventsQuery, IdParams } from '#shared/schemas/conversations'
+import { listEvents } from '#server/domain/events/feed'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

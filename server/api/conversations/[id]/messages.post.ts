@@ -1,5 +1,6 @@
 import { IdParams } from '#shared/schemas/conversations'
 import { SendMessageBody } from '#shared/schemas/messages'
+import { sendMessage } from '#server/domain/messages/messages'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,4 +1,5 @@
 import { IdParams, ReadBody } from '#shared/schemas/conversations'
+import { markRead } from '#server/domain/reads/reads'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,4 +1,5 @@
 import { IdParams } from '#shared/schemas/conversations'
+import { deleteMessage } from '#server/domain/messages/messages'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,5 +1,6 @@
 import { IdParams } from '#shared/schemas/conversations'
 import { EditMessageBody } from '#shared/schemas/messages'
+import { editMessage } from '#server/domain/messages/messages'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,5 +1,6 @@
 import { IdParams } from '#shared/schemas/conversations'
 import { ReportBody } from '#shared/schemas/messages'
+import { reportMessage } from '#server/domain/reports/reports'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,4 +1,5 @@
 import { CreateInviteBody, ProjectParams } from '#shared/schemas/projects'
+import { createInvite } from '#server/domain/invites/invites'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

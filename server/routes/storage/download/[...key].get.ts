@@ -1,3 +1,5 @@
+import { buildContentDisposition, isStorageKey } from '#server/adapters/storage/storage'
+
 /**
  * Serves an object from local-disk storage to the holder of a signed download URL. Always an attachment,
  * never sniffed and sandboxed, so an uploaded HTML or SVG file cannot run as this origin.

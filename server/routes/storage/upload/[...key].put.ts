@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream'
+import { isStorageKey } from '#server/adapters/storage/storage'
 
 /**
  * Receives a direct upload for local-disk storage, authorised only by the signed URL from signedUploadUrl

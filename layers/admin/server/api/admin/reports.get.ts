@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { listReports } from '../../domain/reports'
 
 const Query = z.strictObject({ status: z.enum(['open', 'resolved', 'dismissed']).optional() })
 

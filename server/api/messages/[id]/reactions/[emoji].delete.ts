@@ -1,4 +1,5 @@
 import { ReactionParams } from '#shared/schemas/messages'
+import { setReaction } from '#server/domain/reactions/reactions'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,5 +1,6 @@
 import { IdParams } from '#shared/schemas/conversations'
 import { ReactionBody } from '#shared/schemas/messages'
+import { setReaction } from '#server/domain/reactions/reactions'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

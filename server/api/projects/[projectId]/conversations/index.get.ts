@@ -1,4 +1,5 @@
 import { ProjectParams } from '#shared/schemas/projects'
+import { listConversations } from '#server/domain/conversations/conversations'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,5 +1,6 @@
 import { CreateConversationBody } from '#shared/schemas/conversations'
 import { ProjectParams } from '#shared/schemas/projects'
+import { createConversation } from '#server/domain/conversations/conversations'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

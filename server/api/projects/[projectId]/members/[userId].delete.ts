@@ -1,4 +1,5 @@
 import { ProjectMemberParams } from '#shared/schemas/projects'
+import { removeMember } from '#server/domain/projects/members'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

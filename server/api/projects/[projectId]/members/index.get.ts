@@ -1,4 +1,5 @@
 import { ProjectParams } from '#shared/schemas/projects'
+import { listMembers } from '#server/domain/projects/members'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,4 +1,5 @@
 import { AddMemberBody, ProjectParams } from '#shared/schemas/projects'
+import { addMember } from '#server/domain/projects/members'
 
 export default defineEventHandler(async (event) => {
   const user = await requireUser(event)

@@ -1,0 +1,30 @@
+import { mkdir } from 'node:fs/promises'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { drizzle } from 'drizzle-orm/pglite'
+import { migrate } from 'drizzle-orm/pglite/migrator'
+import * as schema from '../../db/schema'
+import type { Database, DatabaseHandle } from './database'
+import { findMigrationsFolder } from './migrations'
+
+/** PGlite (Postgres in WASM) in a data dir: the embedded default. One process per dir, never two. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  await mkdir(dataDir, { recursive: true })
+  // Extensions must be passed every time the data dir is opened, not only when it is created.
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm } })
+  const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database
+  return {
+    db,
+    mode: 'pglite',
+    async migrate(folder = findMigrationsFolder()) {
+      await migrate(db as never, { migrationsFolder: folder })
+    },
+    async executeSql(text, values = []) {
+      // exec() takes several statements but no parameters; query() the reverse.
+      if (values.length) return { rows: (await client.query<Record<string, unknown>>(text, values)).rows }
+      const results = await client.exec(text)
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] }
+    },
+    close: () => client.close()
+  }
+}

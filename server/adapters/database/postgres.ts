@@ -1,0 +1,35 @@
+import postgres from 'postgres'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import { migrate } from 'drizzle-orm/postgres-js/migrator'
+import * as schema from '../../db/schema'
+import type { Database, DatabaseHandle } from './database'
+import { findMigrationsFolder } from './migrations'
+
+// Any constant works; it only has to be the same in every instance so concurrent start-ups migrate one at a time.
+const MIGRATION_LOCK_KEY = 7_411_902_553
+
+/** Postgres through a postgres.js pool (DATABASE_URL; Supabase Postgres in production). */
+export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
+  const client = postgres(url, { max: poolSize, onnotice: () => {} })
+  const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database
+  return {
+    db,
+    mode: 'postgres',
+    async migrate(folder = findMigrationsFolder()) {
+      // One connection, so the advisory lock and the migration share a session.
+      const single = postgres(url, { max: 1, onnotice: () => {} })
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
+        await migrate(drizzle(single, { casing: 'snake_case' }), { migrationsFolder: folder })
+      } finally {
+        await single.end({ timeout: 5 })
+      }
+    },
+    async executeSql(text, values = []) {
+      // Without values postgres.js uses the simple protocol, which allows several statements in one text.
+      const rows = await client.unsafe(text, values as never[])
+      return { rows: [...rows] as Record<string, unknown>[] }
+    },
+    close: () => client.end({ timeout: 5 })
+  }
+}

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm'
+import { useConfig } from '../../platform/config'
+import type { Database, DatabaseHandle } from './database'
+import { findMigrationsFolder } from './migrations'
+
+/** Opens Postgres when a URL is given, else the file-backed PGlite: the one place a database mode is chosen. */
+export async function openDatabase(opts: { url?: string, pgliteDir: string, poolSize?: number }): Promise<DatabaseHandle> {
+  // Loaded on demand: a Postgres deployment never loads PGlite's WASM, and the reverse.
+  if (opts.url) return (await import('./postgres')).openPostgres(opts.url, opts.poolSize)
+  return (await import('./pglite')).openPglite(opts.pgliteDir)
+}
+
+let opening: Promise<DatabaseHandle> | undefined
+
+/** The process's database handle, opened and migrated once (server/plugins/database.ts starts it at boot). */
+export function useDatabaseHandle(): Promise<DatabaseHandle> {
+  opening ??= (async () => {
+    const config = useConfig()
+    const handle = await openDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir })
+    await handle.migrate(findMigrationsFolder(config.migrationsDir))
+    return handle
+  })()
+  return opening
+}
+
+export async function useDb(): Promise<Database> {
+  return (await useDatabaseHandle()).db
+}
+
+export async function closeDatabase(): Promise<void> {
+  if (!opening) return
+  const handle = await opening
+  opening = undefined
+  await handle.close()
+}
+
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`)
+}
+
+let startup: Promise<void> | undefined
+
+/** Boot work (migrate + seed) that readiness waits for; set once by server/plugins/database.ts. */
+export function setStartup(work: Promise<void>) {
+  startup = work
+}
+
+export function awaitStartup(): Promise<void> {
+  return startup ?? useDatabaseHandle().then(() => {})
+}

@@ -1,0 +1,93 @@
+import type { H3Event } from 'h3'
+import { deleteCookie, getRequestIP, setCookie } from 'h3'
+import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { uuidv7 } from 'uuidv7'
+import { sessions, users } from '../../db/schema'
+import { useDb } from '../../adapters/database/use-database'
+import type { ProviderTokens } from '../../adapters/identity/identity'
+import { useIdentity } from '../../adapters/identity/use-identity'
+import { useConfig } from '../../platform/config'
+import { checkRate, penalize } from '../../adapters/rate-limit'
+import { newSecret, sha256 } from '../../platform/secrets'
+import { apiError, unauthorized } from '../../platform/errors'
+import type { AuthUser, UserRow } from './users'
+import { isSuspended, toAuthUser, toPublicUser } from './users'
+
+export const SESSION_COOKIE = 'sb_session'
+
+/** Resolves a bearer token to its user and when the token expires; undefined when invalid, expired or revoked. */
+export async function authenticateToken(token: string): Promise<{ user: AuthUser, expiresAt: number | null } | undefined> {
+  const verified = await useIdentity().verifyToken(token)
+  if (!verified) return undefined
+  const db = await useDb()
+  const [row] = await db.select().from(users).where(eq(users.id, verified.userId))
+  return row ? { user: toAuthUser(row, verified.sessionId), expiresAt: verified.expiresAt } : undefined
+}
+
+/** Resolves the session cookie (`<sessionId>.<secret>`) to its user. */
+export async function authenticateSessionCookie(value: string): Promise<AuthUser | undefined> {
+  const db = await useDb()
+  const [row] = await db.select({ user: users, sessionId: sessions.id }).from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sha256(value)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+  return row ? toAuthUser(row.user, row.sessionId) : undefined
+}
+
+function setSessionCookie(event: H3Event, value: string, expires: Date) {
+  const config = useConfig()
+  setCookie(event, SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: config.production && !config.insecureCookies, path: '/', expires })
+}
+
+/** Creates a session for the user, sets the cookie and returns the contract's `{ user, token, expiresAt }`. */
+export async function startSession(event: H3Event, user: UserRow, tokens?: ProviderTokens) {
+  const db = await useDb()
+  const expiresAt = new Date(Date.now() + useConfig().sessionTtlDays * 86_400_000)
+  // The id is chosen here so the cookie (id.secret) and its hash go in with one insert.
+  const sessionId = uuidv7()
+  const cookieValue = `${sessionId}.${newSecret()}`
+  await db.insert(sessions).values({
+    id: sessionId, userId: user.id, tokenHash: sha256(cookieValue), expiresAt, providerRefreshToken: tokens?.refreshToken ?? null
+  })
+  setSessionCookie(event, cookieValue, expiresAt)
+  const access = await useIdentity().issueToken({ user, sessionId }, tokens)
+  return { user: toPublicUser(user), token: access.token, expiresAt: access.expiresAt.toISOString() }
+}
+
+/** POST /api/auth/login: failures are rate limited per IP+email and answered after the same password work. */
+export async function signIn(event: H3Event, email: string, password: string) {
+  const { limits, trustProxy } = useConfig()
+  // X-Forwarded-For is client-controlled unless a proxy we trust overwrites it (TRUST_PROXY=true).
+  const rateKey = `${getRequestIP(event, { xForwardedFor: trustProxy }) ?? 'unknown'}:${email}`
+  await checkRate('login', rateKey, limits.loginFailuresPerMinute, 60, event)
+  const checked = await useIdentity().checkPassword(email, password)
+  const db = await useDb()
+  const [user] = checked ? await db.select().from(users).where(eq(users.id, checked.userId)) : []
+  if (!user) {
+    await penalize('login', rateKey, limits.loginFailuresPerMinute, 60)
+    throw unauthorized('Invalid email or password')
+  }
+  if (isSuspended(user)) throw apiError('suspended', 'Your account is suspended')
+  return startSession(event, user, checked?.tokens)
+}
+
+/** Revokes the caller's session (its tokens stop working at once) and clears the cookie. */
+export async function signOut(event: H3Event, user: AuthUser | undefined) {
+  if (user?.sessionId) {
+    const db = await useDb()
+    await db.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.id, user.sessionId))
+  }
+  deleteCookie(event, SESSION_COOKIE, { path: '/' })
+}
+
+/** A fresh short-lived token for a session that is still valid (POST /api/auth/refresh, invite redemption). */
+export async function refreshAccessToken(user: AuthUser) {
+  if (!user.sessionId) throw unauthorized('Session expired')
+  const db = await useDb()
+  const [session] = await db.select().from(sessions).where(eq(sessions.id, user.sessionId))
+  if (!session || session.revokedAt) throw unauthorized('Session expired')
+  const fresh = await useIdentity().refreshToken({ user, sessionId: session.id }, session.providerRefreshToken)
+  if (fresh.providerRefreshToken && fresh.providerRefreshToken !== session.providerRefreshToken) {
+    await db.update(sessions).set({ providerRefreshToken: fresh.providerRefreshToken }).where(eq(sessions.id, session.id))
+  }
+  return { token: fresh.token, expiresAt: fresh.expiresAt.toISOString() }
+}

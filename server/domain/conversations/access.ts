@@ -1,0 +1,60 @@
+import { and, eq, isNull } from 'drizzle-orm'
+import { conversationMembers, conversations, projectMembers } from '../../db/schema'
+import { useDb } from '../../adapters/database/use-database'
+import { apiError, notFound } from '../../platform/errors'
+import type { AuthUser } from '../auth/users'
+import type { ProjectRole } from '../projects/access'
+
+export type ConversationRow = typeof conversations.$inferSelect
+
+export interface ConversationAccess {
+  conversation: ConversationRow
+  /** The caller's project role (admins: 'owner'). */
+  projectRole: ProjectRole
+  /** True when the caller is a current participant (admins may read without being one). */
+  participant: boolean
+  lastReadSeq: number
+}
+
+/**
+ * The conversation, if the caller may read it: a current participant, or a global admin.
+ * Analysts never read content. Everything else is 404 so ids do not leak (contract §1).
+ */
+export async function requireConversation(user: AuthUser, conversationId: string): Promise<ConversationAccess> {
+  if (user.role === 'analyst') throw notFound('Conversation not found')
+  const db = await useDb()
+  const [row] = await db.select({
+    conversation: conversations,
+    memberUserId: conversationMembers.userId,
+    lastReadSeq: conversationMembers.lastReadSeq,
+    projectRole: projectMembers.role
+  }).from(conversations)
+    .leftJoin(conversationMembers, and(
+      eq(conversationMembers.conversationId, conversations.id),
+      eq(conversationMembers.userId, user.id),
+      isNull(conversationMembers.leftAt)))
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, conversations.projectId), eq(projectMembers.userId, user.id)))
+    .where(eq(conversations.id, conversationId))
+  if (!row) throw notFound('Conversation not found')
+  const participant = row.memberUserId !== null && row.projectRole !== null
+  if (!participant && user.role !== 'admin') throw notFound('Conversation not found')
+  return {
+    conversation: row.conversation,
+    projectRole: user.role === 'admin' ? 'owner' : row.projectRole ?? 'client',
+    participant,
+    lastReadSeq: row.lastReadSeq ?? 0
+  }
+}
+
+/** Any change (send, edit, reaction) is refused in locked or archived conversations (423). */
+export function requireActive(access: ConversationAccess) {
+  if (access.conversation.status !== 'active') throw apiError('conversation_locked', `Conversation is ${access.conversation.status}`)
+}
+
+/** Posting: the conversation is active, and announcements take posts from staff, owners and admins only. */
+export function requireWritable(access: ConversationAccess, user: AuthUser) {
+  requireActive(access)
+  if (access.conversation.kind === 'announcement' && access.projectRole === 'client' && user.role !== 'admin') {
+    throw apiError('forbidden', 'Only staff can post in announcements')
+  }
+}

@@ -1,0 +1,35 @@
+import type { BusEnvelope, EventOf, PersistedEvent } from '../../../shared/schemas/events'
+import { useBus } from '../../adapters/bus/use-bus'
+import { useLogger } from '../../platform/logger'
+import { conversationChannel, presenceChannel, userChannel } from './channels'
+
+/**
+ * Hands an event to the bus for live delivery, serialized once for every instance and socket. Never awaited by
+ * a write: a slow or absent Redis must not delay or fail an ack. A lost publish of a persisted event is
+ * recovered by the instances' sequencers (gap fill from conversation_events) and by clients through `sync`.
+ */
+function publish(channel: string, envelope: BusEnvelope) {
+  useBus().publish(channel, JSON.stringify(envelope), envelope).catch((error: Error) => {
+    useLogger().warn('live publish failed; clients will catch up through sync', { channel, error })
+  })
+}
+
+/** After COMMIT only (commitChange calls it). */
+export function publishPersisted(event: PersistedEvent) {
+  publish(conversationChannel(event.conversationId), event)
+}
+
+/** Typing and read receipts: no seq, never stored, best-effort. */
+export function publishEphemeral(event: EventOf<'typing'> | EventOf<'read'>) {
+  publish(conversationChannel(event.conversationId), event)
+}
+
+/** To each user's own channel: a conversation they were added to (their sockets subscribe), or a control frame. */
+export function publishToUsers(userIds: string[], envelope: EventOf<'conversation:updated'> | Extract<BusEnvelope, { type: 'control' }>) {
+  for (const userId of userIds) publish(userChannel(userId), envelope)
+}
+
+/** A user's aggregated presence, to each project they are in (only people sharing a project see it). */
+export function publishPresence(projectIds: string[], event: EventOf<'presence'>) {
+  for (const projectId of projectIds) publish(presenceChannel(projectId), event)
+}

@@ -1,0 +1,78 @@
+import type { H3Event } from 'h3'
+import { getRequestURL } from 'h3'
+import { and, eq, gt, lt, sql } from 'drizzle-orm'
+import { invites, projectMembers, users } from '../../db/schema'
+import { useDb } from '../../adapters/database/use-database'
+import { isUniqueViolation } from '../../adapters/database/errors'
+import { useIdentity } from '../../adapters/identity/use-identity'
+import { useConfig } from '../../platform/config'
+import { newSecret, sha256 } from '../../platform/secrets'
+import { apiError, conflict, notFound } from '../../platform/errors'
+import { appendAudit } from '../audit/audit'
+import { refreshAccessToken, startSession } from '../auth/sessions'
+import type { AuthUser } from '../auth/users'
+import { toPublicUser } from '../auth/users'
+import { requireProjectRole } from '../projects/access'
+import type { ProjectRole } from '../projects/access'
+
+/** Owners and admins invite any role; staff may only invite clients; clients cannot invite. */
+export async function createInvite(event: H3Event, user: AuthUser, projectId: string, body: { role: ProjectRole, expiresInHours: number, maxUses: number }) {
+  const role = await requireProjectRole(user, projectId)
+  if (role === 'client') throw apiError('forbidden', 'Clients cannot invite')
+  if (role === 'staff' && body.role !== 'client') throw apiError('forbidden', 'Staff can only invite clients')
+  const token = newSecret(24)
+  const expiresAt = new Date(Date.now() + body.expiresInHours * 3_600_000)
+  const db = await useDb()
+  const invite = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(invites).values({
+      projectId, role: body.role, tokenHash: sha256(token), createdBy: user.id, expiresAt, maxUses: body.maxUses
+    }).returning()
+    await appendAudit(tx, { actorId: user.id, action: 'invite.create', targetType: 'invite', targetId: created!.id, projectId, details: { role: body.role, maxUses: body.maxUses } })
+    return created!
+  })
+  const origin = useConfig().publicUrl ?? getRequestURL(event).origin
+  return { invite: { id: invite.id, url: `${origin}/invite/${token}`, token, expiresAt: expiresAt.toISOString(), maxUses: invite.maxUses, role: invite.role } }
+}
+
+function handleFromEmail(email: string): string {
+  const base = email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9_.-]/g, '').slice(0, 24)
+  return base.length >= 2 ? base : `user${base}`
+}
+
+/**
+ * Redeems an invite: signed out, creates the account; signed in, joins the project. A use is taken atomically
+ * (uses < max_uses in the UPDATE), so a one-use invite cannot be redeemed twice by racing requests.
+ */
+export async function redeemInvite(event: H3Event, current: AuthUser | undefined, token: string, body: { email?: string, password?: string, displayName?: string, handle?: string }) {
+  if (!current && !body.email) throw apiError('validation_failed', 'email, password and displayName are required', { issues: [{ path: 'email', message: 'required when signed out' }] })
+  const db = await useDb()
+  // Hashed before the transaction: scrypt is slow and must not hold the invite row locked.
+  const passwordHash = current ? null : await useIdentity().hashPassword(body.password!)
+  const result = await db.transaction(async (tx) => {
+    const [invite] = await tx.update(invites).set({ uses: sql`${invites.uses} + 1` })
+      .where(and(eq(invites.tokenHash, sha256(token)), gt(invites.expiresAt, sql`now()`), lt(invites.uses, invites.maxUses)))
+      .returning()
+    if (!invite) throw notFound('Invite not found or expired')
+    let user: typeof users.$inferSelect
+    if (current) {
+      ;[user] = await tx.select().from(users).where(eq(users.id, current.id)) as [typeof users.$inferSelect]
+    } else {
+      const handle = body.handle ?? `${handleFromEmail(body.email!)}-${newSecret(3).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 4) || 'x1'}`
+      ;[user] = await tx.insert(users).values({
+        email: body.email!, handle, displayName: body.displayName!, passwordHash
+      }).returning() as [typeof users.$inferSelect]
+    }
+    await tx.insert(projectMembers).values({ projectId: invite.projectId, userId: user.id, role: invite.role }).onConflictDoNothing()
+    await appendAudit(tx, { actorId: user.id, action: 'invite.redeem', targetType: 'invite', targetId: invite.id, projectId: invite.projectId, details: { role: invite.role } })
+    return { user, projectId: invite.projectId }
+  }).catch((error) => {
+    if (isUniqueViolation(error)) throw conflict('An account with this email or handle exists: sign in first')
+    throw error
+  })
+  if (current) {
+    const access = await refreshAccessToken(current)
+    return { user: toPublicUser(result.user), token: access.token, projectId: result.projectId }
+  }
+  const session = await startSession(event, result.user)
+  return { user: session.user, token: session.token, projectId: result.projectId }
+}

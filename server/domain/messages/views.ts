@@ -1,0 +1,87 @@
+import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm'
+import type { Executor } from '../../adapters/database/database'
+import { files, messages, reactions } from '../../db/schema'
+import type { FileInfo, Message, Reaction } from '../../../shared/types'
+
+type MessageRow = typeof messages.$inferSelect
+type FileRow = typeof files.$inferSelect
+
+export interface Viewer { id: string, role: string }
+
+export function toFileInfo(row: FileRow): FileInfo {
+  return {
+    id: row.id, conversationId: row.conversationId, messageId: row.messageId, fileName: row.fileName, size: row.size,
+    mimeType: row.mimeType, sha256: row.sha256, status: row.status, createdAt: row.createdAt.toISOString()
+  }
+}
+
+/** The wire Message: deleted messages lose their content for everyone but admins (contract §4). */
+export function toMessage(row: MessageRow, viewer: Viewer, reactionList: Reaction[] = [], fileList: FileInfo[] = []): Message {
+  const hidden = row.deletedAt !== null && viewer.role !== 'admin'
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    senderId: row.senderId,
+    clientId: row.clientId,
+    type: row.type,
+    content: hidden ? null : row.content,
+    replyToId: row.replyToId,
+    files: hidden ? [] : fileList,
+    reactions: hidden ? [] : reactionList,
+    mentions: row.mentions,
+    createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null
+  }
+}
+
+/** Serializes message rows with their reactions and files in two extra queries, whatever the page size. */
+export async function hydrateMessages(db: Executor, rows: MessageRow[], viewer: Viewer): Promise<Message[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map(r => r.id)
+  const [reactionRows, fileRows] = await Promise.all([
+    db.select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId }).from(reactions)
+      .where(inArray(reactions.messageId, ids)).orderBy(asc(reactions.createdAt)),
+    db.select().from(files).where(inArray(files.messageId, ids)).orderBy(asc(files.createdAt))
+  ])
+  const byMessage = new Map<string, Map<string, string[]>>()
+  for (const r of reactionRows) {
+    const emojis = byMessage.get(r.messageId) ?? new Map<string, string[]>()
+    emojis.set(r.emoji, [...(emojis.get(r.emoji) ?? []), r.userId])
+    byMessage.set(r.messageId, emojis)
+  }
+  const filesByMessage = new Map<string, FileInfo[]>()
+  for (const f of fileRows) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), toFileInfo(f)])
+  return rows.map((row) => {
+    const reactionList = [...(byMessage.get(row.id) ?? new Map()).entries()]
+      .map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))
+    return toMessage(row, viewer, reactionList, filesByMessage.get(row.id) ?? [])
+  })
+}
+
+export async function getMessageView(db: Executor, messageId: string, viewer: Viewer): Promise<Message | undefined> {
+  const rows = await db.select().from(messages).where(eq(messages.id, messageId))
+  return (await hydrateMessages(db, rows, viewer))[0]
+}
+
+/** History by seq (keyset on (conversation_id, seq)), always returned ascending. */
+export async function listHistory(db: Executor, conversationId: string, query: { before?: number, after?: number, limit: number }, viewer: Viewer) {
+  const take = query.limit + 1
+  let rows: MessageRow[]
+  if (query.after !== undefined) {
+    rows = await db.select().from(messages)
+      .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, query.after)))
+      .orderBy(asc(messages.seq)).limit(take)
+  } else {
+    rows = await db.select().from(messages)
+      .where(query.before !== undefined
+        ? and(eq(messages.conversationId, conversationId), lt(messages.seq, query.before))
+        : eq(messages.conversationId, conversationId))
+      .orderBy(desc(messages.seq)).limit(take)
+  }
+  const hasMore = rows.length > query.limit
+  rows = rows.slice(0, query.limit)
+  if (query.after === undefined) rows.reverse()
+  return { messages: await hydrateMessages(db, rows, viewer), hasMore }
+}

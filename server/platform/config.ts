@@ -1,0 +1,82 @@
+import { join, resolve } from 'node:path'
+
+function intEnv(name: string, fallback: number, { positive = false } = {}): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new Error(`${name} must be a ${positive ? 'positive' : 'non-negative'} number, got "${raw}"`)
+  }
+  return value
+}
+
+/**
+ * Every setting the server reads, from plain env names (documented in the README's configuration table).
+ * Nothing else in server/ reads process.env, so this file is the whole list.
+ */
+export function readConfig() {
+  const dataDir = resolve(process.env.DATA_DIR || '.data')
+  return {
+    production: process.env.NODE_ENV === 'production',
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    pgliteDir: resolve(process.env.PGLITE_DIR || join(dataDir, 'pglite')),
+    migrationsDir: process.env.MIGRATIONS_DIR || undefined,
+    dataDir,
+    redisUrl: process.env.REDIS_URL || undefined,
+    redisPrefix: process.env.REDIS_PREFIX || 'sb:',
+    supabaseUrl: process.env.SUPABASE_URL || undefined,
+    supabaseAnonKey: process.env.SUPABASE_ANON_KEY || undefined,
+    supabaseJwtSecret: process.env.SUPABASE_JWT_SECRET || undefined,
+    authSecret: process.env.AUTH_SECRET || undefined,
+    publicUrl: process.env.PUBLIC_URL || undefined,
+    allowedOrigins: (process.env.ALLOWED_ORIGINS || '').split(',').map(s => s.trim()).filter(Boolean),
+    tokenTtlSeconds: intEnv('TOKEN_TTL_SECONDS', 900),
+    sessionTtlDays: intEnv('SESSION_TTL_DAYS', 30),
+    rateLimitsOff: process.env.RATE_LIMITS === 'off',
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    // Plain-http test and dev set-ups only: production cookies are Secure otherwise.
+    insecureCookies: Boolean(process.env.INSECURE_COOKIES),
+    logLevel: process.env.LOG_LEVEL || 'info',
+    logFormat: (process.env.LOG_FORMAT || (process.env.NODE_ENV === 'production' ? 'json' : 'pretty')) as 'json' | 'pretty',
+    limits: {
+      messageMaxChars: intEnv('MESSAGE_MAX_CHARS', 5000),
+      sendsPerMinute: intEnv('SENDS_PER_MINUTE', 30),
+      sendBurst: intEnv('SEND_BURST', 10),
+      loginFailuresPerMinute: intEnv('LOGIN_FAILURES_PER_MINUTE', 10),
+      searchesPerMinute: intEnv('SEARCHES_PER_MINUTE', 10),
+      uploadsPerHour: intEnv('UPLOADS_PER_HOUR', 50),
+      fileMaxBytes: intEnv('FILE_MAX_BYTES', 10 * 1024 * 1024),
+      socketsPerUser: intEnv('SOCKETS_PER_USER', 8),
+      uploadUrlTtlSeconds: intEnv('UPLOAD_URL_TTL_SECONDS', 600),
+      downloadUrlTtlSeconds: intEnv('DOWNLOAD_URL_TTL_SECONDS', 300)
+    },
+    eventRetentionSeconds: intEnv('EVENT_RETENTION_SECONDS', 30 * 86_400),
+    eventPruneIntervalSeconds: intEnv('EVENT_PRUNE_INTERVAL_SECONDS', 3600, { positive: true }),
+    presenceTtlSeconds: intEnv('PRESENCE_TTL_SECONDS', 60, { positive: true }),
+    realtime: {
+      heartbeatMs: intEnv('WS_HEARTBEAT_MS', 25_000, { positive: true }),
+      /** How long an out-of-order event waits for the ones before it before they are read from the database. */
+      gapWaitMs: intEnv('WS_GAP_WAIT_MS', 150),
+      /** Buffered bytes past which ephemeral events are dropped for a socket, and past which it is closed. */
+      softBufferBytes: intEnv('WS_SOFT_BUFFER_BYTES', 256 * 1024),
+      hardBufferBytes: intEnv('WS_HARD_BUFFER_BYTES', 4 * 1024 * 1024),
+      sweepMs: intEnv('WS_SWEEP_MS', 10_000, { positive: true }),
+      idleMs: intEnv('WS_IDLE_MS', 60_000, { positive: true })
+    },
+    seed: {
+      adminEmail: process.env.SEED_ADMIN_EMAIL,
+      adminPassword: process.env.SEED_ADMIN_PASSWORD,
+      analystEmail: process.env.SEED_ANALYST_EMAIL,
+      analystPassword: process.env.SEED_ANALYST_PASSWORD,
+      demo: process.env.SEED_DEMO
+    }
+  }
+}
+
+export type AppConfig = ReturnType<typeof readConfig>
+
+let cached: AppConfig | undefined
+export function useConfig(): AppConfig {
+  cached ??= readConfig()
+  return cached
+}

@@ -1,0 +1,112 @@
+import { uuidv7 } from 'uuidv7'
+import type { WebSocket } from 'ws'
+import { ClientFrame } from '../../shared/schemas/ws'
+import { usePresence } from '../adapters/presence/use-presence'
+import type { AuthUser } from '../domain/auth/users'
+import { toPublicUser } from '../domain/auth/users'
+import { listConversationIdsOf } from '../domain/conversations/conversations'
+import { conversationChannel, presenceChannel, userChannel } from '../domain/events/channels'
+import { publishToUsers } from '../domain/events/publish'
+import { listProjectIdsOf } from '../domain/projects/projects'
+import { useConfig } from '../platform/config'
+import { useLogger } from '../platform/logger'
+import { isApiError, zodIssues } from '../platform/errors'
+import { CLOSE_TOO_MANY, connections, connectionsOf, join, leaveAll, sendFrame } from './hub'
+import type { Connection } from './hub'
+import { runOp } from './ops'
+import { broadcastPresence, readPresence } from './presence'
+
+/** Contract §5: frames over 64 KiB close the socket with 1009 before they are buffered whole. */
+export const MAX_FRAME_BYTES = 64 * 1024
+export const CLOSE_AUTH = 4001
+
+/**
+ * A socket joins: enforce the per-user cap (oldest closed with 4008), announce presence, send `ready`,
+ * subscribe to the user's channel, their projects' presence and every conversation they take part in.
+ */
+export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: number | null): Promise<Connection> {
+  const connection: Connection = {
+    id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
+    status: 'online', conversations: new Set(), channels: new Set(), syncing: new Map(), delivered: new Map()
+  }
+  connections.set(connection.id, connection)
+  const before = await readPresence(user.id)
+  await usePresence().connect(user.id, connection.id, 'online').catch(() => {})
+  await enforceSocketCap(user.id)
+  const [conversationIds, projectIds] = await Promise.all([listConversationIdsOf(user.id), listProjectIdsOf(user.id)])
+  await Promise.all([
+    join(connection, userChannel(user.id)),
+    ...projectIds.map(id => join(connection, presenceChannel(id))),
+    ...conversationIds.map(id => join(connection, conversationChannel(id), id))
+  ])
+  const heartbeatMs = useConfig().realtime.heartbeatMs
+  sendFrame(connection, { type: 'ready', data: { user: toPublicUser(user), connectionId: connection.id, heartbeatMs } })
+  // Announce only changes of the user's overall status: a second tab coming online is not news. This socket
+  // was just registered as online, so that is the user's status now.
+  if (before?.status !== 'online') {
+    broadcastPresence(user.id, { status: 'online', lastSeenAt: new Date().toISOString() }, projectIds).catch(() => {})
+  }
+  return connection
+}
+
+/**
+ * At most SOCKETS_PER_USER sockets per user across every instance: connection ids are UUIDv7, so sorting the
+ * user's live connections (from the shared presence store) finds the oldest; those on other instances are
+ * closed through the user's bus channel. Falls back to this instance's sockets if the store is unreachable.
+ */
+async function enforceSocketCap(userId: string) {
+  const cap = useConfig().limits.socketsPerUser
+  const everywhere = await usePresence().listConnections(userId).catch(() => connectionsOf(userId).map(c => c.id))
+  const excess = everywhere.sort().slice(0, Math.max(0, everywhere.length - cap))
+  for (const id of excess) {
+    const local = connections.get(id)
+    if (local) local.ws.close(CLOSE_TOO_MANY, 'too many sockets')
+    else publishToUsers([userId], { type: 'control', data: { close: id, code: CLOSE_TOO_MANY } })
+  }
+}
+
+export async function closeConnection(connection: Connection) {
+  leaveAll(connection)
+  const userId = connection.user.id
+  const before = await readPresence(userId)
+  await usePresence().disconnect(userId, connection.id).catch(() => {})
+  const after = await readPresence(userId)
+  if (after && after.status !== before?.status) await broadcastPresence(userId, after).catch(() => {})
+}
+
+/** One text frame: parse, validate with the one union, run the op, send exactly one reply if it has an id. */
+export async function handleFrame(connection: Connection, text: string) {
+  connection.lastActivity = Date.now()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    sendFrame(connection, { type: 'error', error: { code: 'validation_failed', message: 'Frame is not valid JSON' } })
+    return
+  }
+  const parsed = ClientFrame.safeParse(json)
+  if (!parsed.success) {
+    const id = typeof (json as { id?: unknown })?.id === 'string' ? (json as { id: string }).id : undefined
+    const error = { code: 'validation_failed', message: 'Invalid frame', issues: zodIssues(parsed.error) }
+    // A frame with a usable id still gets its one reply; anything else gets an error event.
+    sendFrame(connection, id ? { type: 'reply', id, ok: false, error } : { type: 'error', error })
+    return
+  }
+  const frame = parsed.data
+  try {
+    const data = await runOp(connection, frame)
+    if (frame.id) sendFrame(connection, { type: 'reply', id: frame.id, ok: true, data })
+  } catch (error) {
+    if (!isApiError(error)) useLogger().error('ws op failed', { op: frame.type, userId: connection.user.id, connectionId: connection.id, error })
+    const body = isApiError(error)
+      ? { code: error.data.code, message: error.message, ...(error.data.code === 'rate_limited' ? { retryAfterMs: error.data.retryAfterMs } : {}) }
+      : { code: 'internal', message: 'Internal server error' }
+    if (frame.id) sendFrame(connection, { type: 'reply', id: frame.id, ok: false, error: body })
+    else sendFrame(connection, { type: 'error', error: body })
+  }
+}
+
+/** Heartbeat presence so it does not lapse while the socket is healthy. */
+export async function touchPresence(connection: Connection) {
+  await usePresence().heartbeat(connection.user.id, connection.id).catch(() => {})
+}

@@ -1,0 +1,172 @@
+import type { WebSocket } from 'ws'
+import { BusEnvelope } from '../../shared/schemas/events'
+import type { ServerFrame } from '../../shared/schemas/events'
+import { useBus } from '../adapters/bus/use-bus'
+import type { AuthUser } from '../domain/auth/users'
+import { conversationChannel } from '../domain/events/channels'
+import { useConfig } from '../platform/config'
+import { createSequencer, eventFeedSource } from './sequencer'
+import type { Sequencer } from './sequencer'
+
+export const CLOSE_TOO_SLOW = 1013
+export const CLOSE_TOO_MANY = 4008
+
+export interface Connection {
+  id: string
+  user: AuthUser
+  ws: WebSocket
+  openedAt: number
+  lastActivity: number
+  expiresAt: number | null
+  status: 'online' | 'away'
+  conversations: Set<string>
+  /** Every bus channel this socket is in, so closing it touches only those topics. */
+  channels: Set<string>
+  /** Conversations being synced: live events wait here so they never overtake the replay. */
+  syncing: Map<string, Array<{ seq: number, raw: string }>>
+  /** Highest seq sent on this socket per conversation (live or replayed): nothing at or below it is sent again. */
+  delivered: Map<string, number>
+}
+
+interface Topic {
+  connections: Set<Connection>
+  sequencer: Sequencer | null
+  unsubscribe: Promise<() => Promise<void>>
+}
+
+const EPHEMERAL = new Set(['typing', 'read', 'presence', 'notification', 'file:updated'])
+
+/**
+ * The per-instance fan-out index: bus channel → local sockets. Each bus message is validated once, parsed once
+ * and its text forwarded unchanged to every local subscriber (serialized once per instance, not per socket).
+ * Bus subscriptions are reference-counted by the sockets that need them.
+ */
+const topics = new Map<string, Topic>()
+export const connections = new Map<string, Connection>()
+
+export function sendRaw(connection: Connection, raw: string, ephemeral = false): void {
+  const ws = connection.ws
+  if (ws.readyState !== ws.OPEN) return
+  const { softBufferBytes, hardBufferBytes } = useConfig().realtime
+  if (ws.bufferedAmount > hardBufferBytes) {
+    // It will sync on reconnect; holding more for it would make one slow reader everyone's problem.
+    ws.close(CLOSE_TOO_SLOW, 'too slow')
+    return
+  }
+  if (ephemeral && ws.bufferedAmount > softBufferBytes) return
+  ws.send(raw)
+}
+
+export function sendFrame(connection: Connection, frame: ServerFrame, ephemeral = false) {
+  sendRaw(connection, JSON.stringify(frame), ephemeral)
+}
+
+function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
+  const topic = topics.get(channel)
+  if (!topic) return
+  if (envelope.type === 'control') {
+    // Instance-to-instance instruction on a user channel (the per-user socket cap): never forwarded.
+    const target = connections.get(envelope.data.close)
+    if (target && topic.connections.has(target)) target.ws.close(envelope.data.code, 'too many sockets')
+    return
+  }
+  const isConversationUpdate = envelope.type === 'conversation:updated'
+  const removed = isConversationUpdate && envelope.data.removedUserIds ? new Set(envelope.data.removedUserIds) : undefined
+  const added = isConversationUpdate && envelope.data.added && channel.startsWith('user:') ? envelope.data.conversation.id : undefined
+  const conversationId = 'conversationId' in envelope ? envelope.conversationId : undefined
+  const seq = 'seq' in envelope ? envelope.seq : undefined
+  const typingUserId = envelope.type === 'typing' ? envelope.data.userId : undefined
+  const ephemeral = EPHEMERAL.has(envelope.type)
+  for (const connection of [...topic.connections]) {
+    if (added) join(connection, conversationChannel(added), added).catch(() => {})
+    if (removed?.has(connection.user.id) && conversationId) {
+      // Authorisation at delivery time: the removed participant gets nothing more of this conversation.
+      leave(connection, conversationId)
+      sendFrame(connection, { type: 'conversation:removed', data: { conversationId } })
+      continue
+    }
+    if (typingUserId === connection.user.id) continue
+    if (conversationId && seq) {
+      if (seq <= (connection.delivered.get(conversationId) ?? 0)) continue
+      const pending = connection.syncing.get(conversationId)
+      if (pending) {
+        pending.push({ seq, raw })
+        continue
+      }
+      connection.delivered.set(conversationId, seq)
+    }
+    sendRaw(connection, raw, ephemeral)
+  }
+}
+
+/** What arrives from another process is untrusted: parsed and validated once; garbage is dropped. */
+function parseEnvelope(payload: string): BusEnvelope | undefined {
+  try {
+    const parsed = BusEnvelope.safeParse(JSON.parse(payload))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function onBusMessage(channel: string, payload: string, decoded?: unknown) {
+  // `decoded` is set only by the in-process bus: our own publisher's object, typed by publish.ts.
+  const envelope = (decoded as BusEnvelope | undefined) ?? parseEnvelope(payload)
+  if (!envelope) return
+  const topic = topics.get(channel)
+  const seq = 'seq' in envelope ? envelope.seq : undefined
+  if (seq && topic?.sequencer) topic.sequencer.push(seq, () => deliverToTopic(channel, envelope, payload))
+  else deliverToTopic(channel, envelope, payload)
+}
+
+/** Adds a socket to a channel, subscribing the instance to the bus channel on first use. */
+export async function join(connection: Connection, channel: string, conversationId?: string): Promise<void> {
+  let topic = topics.get(channel)
+  if (!topic) {
+    topic = {
+      connections: new Set(),
+      sequencer: conversationId ? createSequencer(conversationId, event => onBusMessage(channel, JSON.stringify(event), event), eventFeedSource) : null,
+      unsubscribe: useBus().subscribe(channel, (payload, decoded) => onBusMessage(channel, payload, decoded))
+    }
+    topics.set(channel, topic)
+  }
+  topic.connections.add(connection)
+  connection.channels.add(channel)
+  if (conversationId) connection.conversations.add(conversationId)
+  await topic.unsubscribe
+  await topic.sequencer?.ready
+}
+
+function leaveChannel(connection: Connection, channel: string) {
+  connection.channels.delete(channel)
+  const topic = topics.get(channel)
+  if (!topic) return
+  topic.connections.delete(connection)
+  if (topic.connections.size === 0) {
+    topics.delete(channel)
+    topic.sequencer?.stop()
+    topic.unsubscribe.then(unsubscribe => unsubscribe()).catch(() => {})
+  }
+}
+
+export function leave(connection: Connection, conversationId: string) {
+  connection.conversations.delete(conversationId)
+  connection.syncing.delete(conversationId)
+  connection.delivered.delete(conversationId)
+  leaveChannel(connection, conversationChannel(conversationId))
+}
+
+export function leaveAll(connection: Connection) {
+  for (const channel of [...connection.channels]) leaveChannel(connection, channel)
+  connection.conversations.clear()
+  connections.delete(connection.id)
+}
+
+/** Local sockets of a user, oldest first. */
+export function connectionsOf(userId: string): Connection[] {
+  return [...connections.values()].filter(c => c.user.id === userId).sort((a, b) => a.openedAt - b.openedAt)
+}
+
+export function topicCount() {
+  return topics.size
+}
