@@ -109,9 +109,9 @@ function parseEnvelope(payload: string): BusEnvelope | undefined {
   }
 }
 
-function onBusMessage(channel: string, payload: string, decoded?: unknown) {
-  // `decoded` is set only by the in-process bus: our own publisher's object, typed by publish.ts.
-  const envelope = (decoded as BusEnvelope | undefined) ?? parseEnvelope(payload)
+function onBusMessage(channel: string, payload: string, decoded?: BusEnvelope) {
+  // `decoded` is set only by the in-process bus: our own publisher's object, already typed.
+  const envelope = decoded ?? parseEnvelope(payload)
   if (!envelope) return
   const topic = topics.get(channel)
   const seq = 'seq' in envelope ? envelope.seq : undefined

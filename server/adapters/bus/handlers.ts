@@ -1,7 +1,7 @@
 import type { BusHandler } from './bus'
 import { useLogger } from '../../platform/logger'
 
-interface Entry { handler: BusHandler }
+interface Entry<T> { handler: BusHandler<T> }
 
 export type BusErrorReporter = (error: unknown, channel: string) => void
 
@@ -13,10 +13,10 @@ const reportToLog: BusErrorReporter = (error, channel) => {
  * The local handler table both buses share: one entry per subscribe call (the same function subscribed twice
  * is two entries), so reference counts are exact. A failing handler is reported and never reaches its siblings.
  */
-export function createBusHandlers(onError: BusErrorReporter = reportToLog) {
-  const table = new Map<string, Set<Entry>>()
+export function createBusHandlers<T>(onError: BusErrorReporter = reportToLog) {
+  const table = new Map<string, Set<Entry<T>>>()
   return {
-    add(channel: string, handler: BusHandler): Entry {
+    add(channel: string, handler: BusHandler<T>): Entry<T> {
       const entry = { handler }
       let set = table.get(channel)
       if (!set) table.set(channel, set = new Set())
@@ -24,22 +24,22 @@ export function createBusHandlers(onError: BusErrorReporter = reportToLog) {
       return entry
     },
     /** Removes the entry; true when it was the channel's last one. */
-    remove(channel: string, entry: Entry): boolean {
+    remove(channel: string, entry: Entry<T>): boolean {
       const set = table.get(channel)
       if (!set?.delete(entry)) return false
       if (set.size > 0) return false
       table.delete(channel)
       return true
     },
-    has(channel: string, entry?: Entry): boolean {
+    has(channel: string, entry?: Entry<T>): boolean {
       const set = table.get(channel)
       return entry ? Boolean(set?.has(entry)) : Boolean(set?.size)
     },
-    entries(channel: string): Entry[] {
+    entries(channel: string): Entry<T>[] {
       return [...(table.get(channel) ?? [])]
     },
     channels: () => [...table.keys()],
-    deliver(channel: string, entry: Entry, payload: string, decoded?: unknown) {
+    deliver(channel: string, entry: Entry<T>, payload: string, decoded?: T) {
       try {
         const result = entry.handler(payload, decoded)
         // An async handler's rejection would otherwise be an unhandled rejection, which ends a Node process.

@@ -3,8 +3,8 @@ import { createBusHandlers } from './handlers'
 import type { BusErrorReporter } from './handlers'
 
 /** The in-process bus of the embedded default: same contract as Redis, delivered on a microtask in publish order. */
-export function createMemoryBus(options: { onError?: BusErrorReporter } = {}): Bus {
-  const handlers = createBusHandlers(options.onError)
+export function createMemoryBus<T = unknown>(options: { onError?: BusErrorReporter } = {}): Bus<T> {
+  const handlers = createBusHandlers<T>(options.onError)
   let closed = false
   return {
     async publish(channel, payload, decoded) {

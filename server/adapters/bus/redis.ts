@@ -21,7 +21,7 @@ interface RemoteState { live: boolean, pending: number, queue: Promise<void> }
  * subscribe/unsubscribe/subscribe cannot leave Redis out of step. ioredis re-sends SUBSCRIBE for every live
  * channel after a reconnect (autoResubscribe); messages published while disconnected are lost by design.
  */
-export function createRedisBus(options: RedisBusOptions): Bus {
+export function createRedisBus<T = unknown>(options: RedisBusOptions): Bus<T> {
   const channelPrefix = `${options.prefix}bus:`
   const report: BusErrorReporter = options.onError ?? ((error, channel) => {
     useLogger().error('bus subscription change failed', { channel, error })
@@ -39,7 +39,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   }
   const sub = connect('sub')
   const pub = connect('pub')
-  const handlers = createBusHandlers(options.onError)
+  const handlers = createBusHandlers<T>(options.onError)
   const remote = new Map<string, RemoteState>()
   let closed = false
 

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
 import * as schema from '../../db/schema'
 import type { Database, DatabaseHandle } from './database'
+import { createPGliteExecuteSql } from './execute-sql'
 import { findMigrationsFolder } from './migrations'
 
 /** PGlite (Postgres in WASM) in a data dir: the embedded default. One process per dir, never two. */
@@ -19,12 +20,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     async migrate(folder = findMigrationsFolder()) {
       await migrate(db as never, { migrationsFolder: folder })
     },
-    async executeSql(text, values = []) {
-      // exec() takes several statements but no parameters; query() the reverse.
-      if (values.length) return { rows: (await client.query<Record<string, unknown>>(text, values)).rows }
-      const results = await client.exec(text)
-      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] }
-    },
+    executeSql: createPGliteExecuteSql(client),
     close: () => client.close()
   }
 }

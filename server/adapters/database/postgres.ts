@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/postgres-js'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import * as schema from '../../db/schema'
 import type { Database, DatabaseHandle } from './database'
+import { createPostgresExecuteSql } from './execute-sql'
 import { findMigrationsFolder } from './migrations'
 
 // Any constant works; it only has to be the same in every instance so concurrent start-ups migrate one at a time.
@@ -12,6 +13,16 @@ const MIGRATION_LOCK_KEY = 7_411_902_553
 export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
   const client = postgres(url, { max: poolSize, onnotice: () => {} })
   const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database
+  // Raw SQL gets a small pool of its own: Drizzle replaces the pool's type serializers (json and dates pass
+  // through untouched), which a library sending plain objects as parameters (pg-boss) does not expect.
+  let raw: { sql: postgres.Sql, run: DatabaseHandle['executeSql'] } | undefined
+  const rawSql = () => {
+    if (!raw) {
+      const sql = postgres(url, { max: 2, onnotice: () => {} })
+      raw = { sql, run: createPostgresExecuteSql(sql) }
+    }
+    return raw
+  }
   return {
     db,
     mode: 'postgres',
@@ -25,11 +36,9 @@ export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
         await single.end({ timeout: 5 })
       }
     },
-    async executeSql(text, values = []) {
-      // Without values postgres.js uses the simple protocol, which allows several statements in one text.
-      const rows = await client.unsafe(text, values as never[])
-      return { rows: [...rows] as Record<string, unknown>[] }
-    },
-    close: () => client.end({ timeout: 5 })
+    executeSql: (text, values) => rawSql().run(text, values),
+    async close() {
+      await Promise.all([client.end({ timeout: 5 }), raw?.sql.end({ timeout: 5 })])
+    }
   }
 }

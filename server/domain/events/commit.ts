@@ -40,6 +40,7 @@ export async function commitChange<T>(
       .returning({ seq: conversations.lastSeq })
     if (!taken) throw apiError('conversation_locked', 'Conversation is not active')
     const { result, change, detail } = await apply(tx, taken.seq)
+    // A spread keeps the member's pairing of type and data; TypeScript cannot follow a union through it.
     const event = { ...change, conversationId, seq: taken.seq } as PersistedEvent
     await tx.insert(conversationEvents).values({
       conversationId,
