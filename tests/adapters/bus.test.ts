@@ -148,6 +148,15 @@ describe('memory bus specifics', () => {
     expect(await c.waitFor(1)).toEqual(['later'])
     await bus.close()
   })
+
+  it('hands the publisher\'s own object to handlers, so nothing in the process parses it again', async () => {
+    const bus = createMemoryBus<{ n: number }>()
+    const event = { n: 1 }
+    const got = new Promise<unknown>(resolve => bus.subscribe('x', (_payload, decoded) => resolve(decoded)))
+    await bus.publish('x', JSON.stringify(event), event)
+    expect(await got).toBe(event)
+    await bus.close()
+  })
 })
 
 const prefix = uniquePrefix('bus')
@@ -167,6 +176,18 @@ async function numsub(ch: string): Promise<number> {
 describeBus('redis', {
   create: () => createRedisBus({ url: REDIS_URL, prefix, onError: silent }),
   subscribers: (_bus, ch) => numsub(ch)
+})
+
+describe('redis bus decoding', () => {
+  it('gives handlers only the text: an object crossing processes is never trusted as is', async () => {
+    const bus = createRedisBus<{ n: number }>({ url: REDIS_URL, prefix, onError: silent })
+    const ch = channel()
+    const got = new Promise<[string, unknown]>(resolve => bus.subscribe(ch, (payload, decoded) => resolve([payload, decoded])))
+    await waitUntil(async () => (await numsub(ch)) === 1, 'subscription')
+    await bus.publish(ch, '{"n":2}', { n: 2 })
+    expect(await got).toEqual(['{"n":2}', undefined])
+    await bus.close()
+  })
 })
 
 describe('redis bus across instances', () => {

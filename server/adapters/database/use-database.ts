@@ -12,7 +12,7 @@ export async function openDatabase(opts: { url?: string, pgliteDir: string, pool
 
 let opening: Promise<DatabaseHandle> | undefined
 
-/** The process's database handle, opened and migrated once (server/plugins/database.ts starts it at boot). */
+/** The process's database handle, opened and migrated once (server/plugins/boot.ts starts it at boot). */
 export function useDatabaseHandle(): Promise<DatabaseHandle> {
   opening ??= (async () => {
     const config = useConfig()
@@ -40,7 +40,7 @@ export async function pingDatabase(db: Database): Promise<void> {
 
 let startup: Promise<void> | undefined
 
-/** Boot work (migrate + seed) that readiness waits for; set once by server/plugins/database.ts. */
+/** Boot work (migrate + seed) that readiness waits for; set once by server/plugins/boot.ts. */
 export function setStartup(work: Promise<void>) {
   startup = work
 }
