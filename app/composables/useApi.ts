@@ -1,3 +1,5 @@
+import type { RouterMethod } from 'h3'
+import type { TypedInternalResponse } from 'nitropack/types'
 import type { FetchOptions } from 'ofetch'
 
 /** The contract's error shape (§2), thrown by every call made through useApi(). */
@@ -31,18 +33,22 @@ function toApiError(error: unknown): ApiError {
   return new ApiError(statusCode, message, code, body.data ?? {})
 }
 
-export type ApiRequest = <T>(path: string, options?: FetchOptions<'json'> & { method?: string }) => Promise<T>
+type Method = Uppercase<RouterMethod>
+type ApiOptions<M extends Method> = FetchOptions<'json'> & { method?: M }
+/** What the handler behind `/api${P}` answers to M: Nitro infers it from server/api (its generated InternalApi). */
+type ApiResponse<P extends string, M extends Method = 'GET'> = TypedInternalResponse<`/api${P}`, unknown, Lowercase<M>>
 
 /**
  * The one $fetch wrapper: same-origin with the session cookie (forwarded during SSR through
  * useRequestFetch), and every failure rethrown as an ApiError. Call it synchronously in a setup
  * context (component, store setup, middleware) so the SSR request is captured.
  */
-export function useApi(): ApiRequest {
+export function useApi() {
   const request = useRequestFetch()
-  return async <T>(path: string, options: FetchOptions<'json'> & { method?: string } = {}) => {
+  return async <P extends string, M extends Method = 'GET'>(path: P, options: ApiOptions<M> = {}) => {
     try {
-      return await (request as (p: string, o: object) => Promise<T>)(`/api${path}`, options)
+      // Nitro's $fetch types the same routes, but cannot reduce its conditional types for a generic path.
+      return await (request as (p: string, o: object) => Promise<ApiResponse<P, M>>)(`/api${path}`, options)
     } catch (error) {
       throw toApiError(error)
     }

@@ -1,42 +1,38 @@
-import type { Conversation, Message, Project, PublicUser } from '#shared/types'
 import type { ConversationKind } from '#shared/schemas/conversations'
 
-export interface ProjectMember { userId: string, displayName: string, avatarUrl: string | null, role: string, presence?: string }
-export interface ConversationMember { userId: string, displayName: string, role: string, lastReadSeq: number }
-export interface HistoryPage { messages: Message[], hasMore: boolean }
-
-/** Typed calls for contract §3–§4; stores and pages use these instead of raw URLs. */
+/**
+ * Typed calls for contract §3–§4; stores and pages use these instead of raw URLs. Response types are not
+ * declared here: Nitro infers each one from its handler in server/api (see ApiResponse in useApi.ts).
+ */
 export function useChatApi() {
   const api = useApi()
-  const json = (method: string, body?: object) => ({ method, body })
+  const json = <M extends 'POST' | 'PATCH' | 'DELETE'>(method: M, body?: object) => ({ method, body })
   return {
-    me: () => api<{ user: PublicUser }>('/me'),
-    login: (email: string, password: string) =>
-      api<{ user: PublicUser, token: string, expiresAt: string }>('/auth/login', json('POST', { email, password })),
-    logout: () => api<{ ok: boolean }>('/auth/logout', json('POST', {})),
+    me: () => api('/me'),
+    login: (email: string, password: string) => api('/auth/login', json('POST', { email, password })),
+    logout: () => api('/auth/logout', json('POST', {})),
 
-    listProjects: () => api<{ projects: Project[] }>('/projects'),
-    listMembers: (projectId: string) => api<{ members: ProjectMember[] }>(`/projects/${projectId}/members`),
-    listConversations: (projectId: string) =>
-      api<{ conversations: Conversation[] }>(`/projects/${projectId}/conversations`),
+    listProjects: () => api('/projects'),
+    listMembers: (projectId: string) => api(`/projects/${projectId}/members`),
+    listConversations: (projectId: string) => api(`/projects/${projectId}/conversations`),
     createConversation: (projectId: string, body: { title: string, kind: ConversationKind, participantIds: string[] }) =>
-      api<{ conversation: Conversation }>(`/projects/${projectId}/conversations`, json('POST', body)),
-    getConversation: (id: string) =>
-      api<{ conversation: Conversation, members: ConversationMember[] }>(`/conversations/${id}`),
+      api(`/projects/${projectId}/conversations`, json('POST', body)),
+    getConversation: (id: string) => api(`/conversations/${id}`),
 
     listMessages: (conversationId: string, query: { before?: number, after?: number, limit?: number } = {}) =>
-      api<HistoryPage>(`/conversations/${conversationId}/messages`, { query }),
+      api(`/conversations/${conversationId}/messages`, { query }),
     sendMessage: (conversationId: string, body: { clientId: string, content: string, replyToId?: string | null }) =>
-      api<{ message: Message, duplicate?: boolean }>(`/conversations/${conversationId}/messages`, json('POST', body)),
-    editMessage: (id: string, content: string) => api<{ message: Message }>(`/messages/${id}`, json('PATCH', { content })),
-    deleteMessage: (id: string) => api<{ message: Message }>(`/messages/${id}`, json('DELETE')),
-    addReaction: (id: string, emoji: string) =>
-      api<{ message: Message }>(`/messages/${id}/reactions`, json('POST', { emoji })),
+      api(`/conversations/${conversationId}/messages`, json('POST', body)),
+    editMessage: (id: string, content: string) => api(`/messages/${id}`, json('PATCH', { content })),
+    deleteMessage: (id: string) => api(`/messages/${id}`, json('DELETE')),
+    addReaction: (id: string, emoji: string) => api(`/messages/${id}/reactions`, json('POST', { emoji })),
     removeReaction: (id: string, emoji: string) =>
-      api<{ message: Message }>(`/messages/${id}/reactions/${encodeURIComponent(emoji)}`, json('DELETE')),
-    markRead: (conversationId: string, seq: number) =>
-      api<{ lastReadSeq: number }>(`/conversations/${conversationId}/read`, json('POST', { seq }))
+      api(`/messages/${id}/reactions/${encodeURIComponent(emoji)}`, json('DELETE')),
+    markRead: (conversationId: string, seq: number) => api(`/conversations/${conversationId}/read`, json('POST', { seq }))
   }
 }
 
 export type ChatApi = ReturnType<typeof useChatApi>
+type Answer<K extends keyof ChatApi> = Awaited<ReturnType<ChatApi[K]>>
+export type ProjectMember = Answer<'listMembers'>['members'][number]
+export type ConversationMember = Answer<'getConversation'>['members'][number]

@@ -1,8 +1,4 @@
-import type { PublicUser } from '#shared/types'
-import type { LiveFrame } from '../utils/realtime-events'
-import type { ReplyFrame } from '../utils/realtime-requests'
-
-type ServerFrame = LiveFrame & ReplyFrame
+import type { ServerFrame } from '#shared/schemas/events'
 
 export interface RealtimeClient {
   start: () => void
@@ -63,7 +59,8 @@ function createRealtimeClient(): RealtimeClient {
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`)
     ws = socket
     socket.onmessage = (event) => {
-      if (ws === socket) onFrame(event.data)
+      const frame = ws === socket ? parseServerFrame(String(event.data)) : undefined
+      if (frame) onFrame(frame)
     }
     socket.onclose = (event) => {
       if (ws === socket) dropped(event.code)
@@ -97,16 +94,10 @@ function createRealtimeClient(): RealtimeClient {
     socket.close(4000, reason)
   }
 
-  function onFrame(raw: unknown) {
-    let frame: ServerFrame
-    try {
-      frame = JSON.parse(String(raw))
-    } catch {
-      return
-    }
+  function onFrame(frame: ServerFrame) {
     if (frame.type === 'reply') return requests.settle(frame)
-    if (frame.type === 'ready') return void onReady(frame.data as { user: PublicUser, connectionId: string, heartbeatMs: number })
-    if (frame.type === 'error') return console.warn('[realtime]', frame.error?.code, frame.error?.message)
+    if (frame.type === 'ready') return void onReady(frame.data)
+    if (frame.type === 'error') return console.warn('[realtime]', frame.error.code, frame.error.message)
     sync.handle(frame)
   }
 
@@ -130,7 +121,7 @@ function createRealtimeClient(): RealtimeClient {
         const reply = await request<{ heads?: Record<string, number> }>('ping', {})
         sync.checkHeads(reply?.heads ?? {})
       } catch (error) {
-        if ((error as RealtimeRequestError).code === 'timeout') abandon('ping timeout')
+        if (error instanceof RealtimeRequestError && error.code === 'timeout') abandon('ping timeout')
       }
     }, every)
   }

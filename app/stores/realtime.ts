@@ -1,14 +1,15 @@
 import { defineStore } from 'pinia'
+import type { EventOf } from '#shared/schemas/events'
 
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'
-export type PresenceStatus = 'online' | 'away' | 'offline'
+export type PresenceStatus = EventOf<'presence'>['data']['status']
 export interface PresenceEntry { status: PresenceStatus, lastSeenAt: string | null, at: number }
 
 // Contract §5: a typing state expires after 6 s unless refreshed (senders refresh at most every 2 s).
 const TYPING_TTL_MS = 6_000
 
 const without = <T>(record: Record<string, T>, key: string) =>
-  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key)) as Record<string, T>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key))
 
 /**
  * Live state of the socket (contract §5): connection status, the highest event seq applied per

@@ -63,7 +63,7 @@ export function createOutboxSender(transport: OutboxTransport) {
           outbox.remove(item.clientId)
         } catch (error) {
           if (PERMANENT.has(codeOf(error))) {
-            outbox.update(item.clientId, { state: 'failed', error: (error as Error).message || 'Message not sent' })
+            outbox.update(item.clientId, { state: 'failed', error: (error instanceof Error && error.message) || 'Message not sent' })
             continue
           }
           outbox.update(item.clientId, { state: 'retrying' })

@@ -1,12 +1,5 @@
+import type { PersistedEvent, ServerEvent } from '#shared/schemas/events'
 import type { Conversation, Message } from '#shared/types'
-
-/** A server → client frame of contract §5 (events; replies and `ready` are handled by the connection). */
-export interface LiveFrame {
-  type: string
-  conversationId?: string
-  seq?: number
-  data?: Record<string, unknown>
-}
 
 /**
  * Applies live events to the stores. Persisted events arrive here already de-duplicated and in seq order
@@ -32,28 +25,25 @@ export function createEventApplier() {
    * Only into a loaded history, and never below its oldest page unless we already hold that message:
    * a stray old message would become the `before` cursor of loadOlder() and hide everything in between.
    */
-  function put(message: Message | undefined) {
-    if (!message) return
+  function put(message: Message) {
     const entry = messages.conversations[message.conversationId]
     if (!entry?.loaded) return
     const oldest = messages.list(message.conversationId)[0]
     if (messages.byId(message.id) || !oldest || !entry.hasMore || message.seq >= oldest.seq) messages.apply(message)
   }
 
-  function onNew(conversationId: string, message: Message | undefined) {
-    if (!message) return
+  function onNew(conversationId: string, message: Message) {
     put(message)
     const mine = message.senderId === me()
     if (mine) outbox.remove(message.clientId)
     // Past the head we know: the list's counters already include everything up to it (replays don't count twice).
     const fresh = message.seq > (conversations.byId[conversationId]?.lastSeq ?? 0)
     const counts = fresh && !mine && !message.deletedAt && openConversationId() !== conversationId
-    const mention = counts && !!me() && (message.mentions ?? []).includes(me()!)
+    const mention = counts && !!me() && message.mentions.includes(me()!)
     conversations.noteMessage(conversationId, message.seq, message.createdAt, { unread: counts, mention })
   }
 
-  async function onConversation(conversation: Conversation | undefined) {
-    if (!conversation?.id) return
+  async function onConversation(conversation: Conversation) {
     const existing = conversations.byId[conversation.id]
     // The event's counters (if any) are not ours: keep the ones we hold.
     if (existing) {
@@ -69,8 +59,7 @@ export function createEventApplier() {
     }
   }
 
-  function onRemoved(conversationId: string | undefined) {
-    if (!conversationId) return
+  function onRemoved(conversationId: string) {
     const projectId = conversations.byId[conversationId]?.projectId
     conversations.remove(conversationId)
     messages.conversations = Object.fromEntries(Object.entries(messages.conversations).filter(([id]) => id !== conversationId))
@@ -90,29 +79,20 @@ export function createEventApplier() {
   }
 
   /** A persisted event whose seq is the next one for its conversation. */
-  function persisted(frame: LiveFrame) {
-    const id = frame.conversationId!
-    const data = frame.data ?? {}
-    if (frame.type === 'message:new') onNew(id, data.message as Message | undefined)
-    else if (frame.type === 'message:updated') put(data.message as Message | undefined)
-    else if (frame.type === 'message:deleted' && typeof data.messageId === 'string') messages.markDeleted(data.messageId)
-    else if (frame.type === 'conversation:updated') void onConversation(data.conversation as Conversation | undefined)
+  function persisted(event: PersistedEvent) {
+    if (event.type === 'message:new') onNew(event.conversationId, event.data.message)
+    else if (event.type === 'message:updated') put(event.data.message)
+    else if (event.type === 'message:deleted') messages.markDeleted(event.data.messageId)
+    else void onConversation(event.data.conversation)
   }
 
-  function ephemeral(frame: LiveFrame) {
-    const data = frame.data ?? {}
-    const userId = typeof data.userId === 'string' ? data.userId : undefined
-    const conversationId = frame.conversationId
-    if (frame.type === 'conversation:removed') onRemoved((data.conversationId as string | undefined) ?? conversationId)
+  function ephemeral(event: ServerEvent) {
+    if (event.type === 'conversation:removed') onRemoved(event.data.conversationId)
     // On the user's own channel, without a seq: a conversation they were just added to.
-    else if (frame.type === 'conversation:updated') void onConversation(data.conversation as Conversation | undefined)
-    else if (frame.type === 'presence' && userId) {
-      rt.setPresence(userId, data.status as 'online' | 'away' | 'offline', (data.lastSeenAt as string | null) ?? null)
-    } else if (frame.type === 'typing' && userId && conversationId && userId !== me()) {
-      rt.setTyping(conversationId, userId, data.typing === true)
-    } else if (frame.type === 'read' && userId && conversationId && typeof data.seq === 'number') {
-      onRead(conversationId, userId, data.seq)
-    }
+    else if (event.type === 'conversation:updated') void onConversation(event.data.conversation)
+    else if (event.type === 'presence') rt.setPresence(event.data.userId, event.data.status, event.data.lastSeenAt)
+    else if (event.type === 'typing' && event.data.userId !== me()) rt.setTyping(event.conversationId, event.data.userId, event.data.typing)
+    else if (event.type === 'read') onRead(event.conversationId, event.data.userId, event.data.seq)
   }
 
   return { persisted, ephemeral, put, onRemoved }

@@ -1,7 +1,7 @@
+import type { FrameOf } from '#shared/schemas/events'
 import { RealtimeRequestError } from './outbox-sender'
 
-export interface ReplyFrame { id?: string, ok?: boolean, data?: unknown, error?: { code?: string, message?: string } }
-interface Pending { resolve: (data: never) => void, reject: (error: Error) => void, timer: ReturnType<typeof setTimeout> }
+interface Pending { resolve: (data: unknown) => void, reject: (error: Error) => void, timer: ReturnType<typeof setTimeout> }
 
 /** Ops awaiting their one `reply` (contract §5), by id; each fails on timeout or when the socket goes. */
 export function createRequestTable(timeoutMs = 10_000) {
@@ -15,17 +15,18 @@ export function createRequestTable(timeoutMs = 10_000) {
         pending.delete(id)
         reject(new RealtimeRequestError('timeout', 'No reply from the server'))
       }, timeoutMs)
-      pending.set(id, { resolve: resolve as (data: never) => void, reject, timer })
+      // Reply data is whatever the op returns (contract §5, not in the frame schema): T is the caller's word.
+      pending.set(id, { resolve: data => resolve(data as T), reject, timer })
       send(id)
     })
   }
 
-  function settle(frame: ReplyFrame) {
-    const p = frame.id ? pending.get(frame.id) : undefined
+  function settle(frame: FrameOf<'reply'>) {
+    const p = pending.get(frame.id)
     if (!p) return
-    pending.delete(frame.id!)
+    pending.delete(frame.id)
     clearTimeout(p.timer)
-    if (frame.ok) p.resolve(frame.data as never)
+    if (frame.ok) p.resolve(frame.data)
     else p.reject(new RealtimeRequestError(frame.error?.code ?? 'unknown', frame.error?.message ?? 'Request failed'))
   }
 

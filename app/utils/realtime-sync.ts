@@ -1,4 +1,4 @@
-import type { LiveFrame } from './realtime-events'
+import type { PersistedEvent, ServerEvent } from '#shared/schemas/events'
 
 export type RealtimeRequest = <T>(type: string, data: object) => Promise<T>
 // `notFound` is this server's addition: ids it refused (no access any more, or a failure while syncing).
@@ -6,6 +6,10 @@ interface SyncReply { conversations?: Record<string, { lastSeq: number, reset: b
 
 // Contract: at most 1000 cursors per `sync` frame.
 const MAX_CURSORS = 500
+
+/** Persisted events carry their conversation and seq; `conversation:updated` on a user's own channel has neither. */
+const isPersisted = (event: ServerEvent): event is PersistedEvent =>
+  'seq' in event && typeof event.seq === 'number' && typeof event.conversationId === 'string'
 
 /**
  * Keeps every known conversation at exactly the server's history (contract §5, delivery guarantee):
@@ -30,14 +34,14 @@ export function createRealtimeSync(request: RealtimeRequest) {
     return conversations.byId[id]?.lastSeq
   }
 
-  function handle(frame: LiveFrame) {
-    const id = frame.conversationId
-    if (!id || typeof frame.seq !== 'number') return apply.ephemeral(frame)
+  function handle(event: ServerEvent) {
+    if (!isPersisted(event)) return apply.ephemeral(event)
+    const id = event.conversationId
     const known = cursorFor(id)
-    if (known !== undefined && frame.seq <= known) return
-    if (known !== undefined && frame.seq > known + 1) return requestSync(id)
-    apply.persisted(frame)
-    rt.seqs[id] = frame.seq
+    if (known !== undefined && event.seq <= known) return
+    if (known !== undefined && event.seq > known + 1) return requestSync(id)
+    apply.persisted(event)
+    rt.seqs[id] = event.seq
   }
 
   /** Batches the conversations asked for in one tick into one `sync`; one in flight per conversation. */

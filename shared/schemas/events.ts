@@ -94,3 +94,4 @@ export const ErrorFrame = z.object({ type: z.literal('error'), error: FrameError
 /** Everything the server sends on a socket. */
 export const ServerFrame = z.discriminatedUnion('type', [...ServerEvent.options, ReadyFrame, ReplyFrame, ErrorFrame])
 export type ServerFrame = z.infer<typeof ServerFrame>
+export type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>
