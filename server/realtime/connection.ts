@@ -61,7 +61,7 @@ async function enforceSocketCap(userId: string) {
   for (const id of excess) {
     const local = connections.get(id)
     if (local) local.ws.close(CLOSE_TOO_MANY, 'too many sockets')
-    else publishToUsers([userId], { type: 'control', data: { close: id, code: CLOSE_TOO_MANY } })
+    else publishToUsers([userId], { type: 'control', data: { close: id, code: CLOSE_TOO_MANY, reason: 'too many sockets' } })
   }
 }
 

@@ -65,9 +65,11 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
   const topic = topics.get(channel)
   if (!topic) return
   if (envelope.type === 'control') {
-    // Instance-to-instance instruction on a user channel (the per-user socket cap): never forwarded.
-    const target = connections.get(envelope.data.close)
-    if (target && topic.connections.has(target)) target.ws.close(envelope.data.code, 'too many sockets')
+    // Instance-to-instance instruction on a user channel, never forwarded: close one socket (the per-user cap)
+    // or, with '*', every socket of that user here (suspension).
+    const { close, code, reason } = envelope.data
+    const targets = close === '*' ? [...topic.connections] : [connections.get(close)].filter(c => c && topic.connections.has(c))
+    for (const target of targets) target!.ws.close(code, reason ?? 'closed')
     return
   }
   const isConversationUpdate = envelope.type === 'conversation:updated'

@@ -65,10 +65,13 @@ export type ServerEvent = z.infer<typeof ServerEvent>
 export type ServerEventType = ServerEvent['type']
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>
 
-/** Instance-to-instance instruction on a user's channel (close one of their sockets): never sent to a socket. */
+/**
+ * Instance-to-instance instruction on a user's channel, never sent to a socket: close one of their sockets by
+ * connection id (the per-user cap), or all of them with '*' (suspension).
+ */
 export const ControlEnvelope = z.object({
   type: z.literal('control'),
-  data: z.object({ close: z.string().max(64), code: z.number().int().min(4000).max(4999) })
+  data: z.object({ close: z.string().max(64), code: z.number().int().min(4000).max(4999), reason: z.string().max(100).optional() })
 })
 export const BusEnvelope = z.discriminatedUnion('type', [...ServerEvent.options, ControlEnvelope])
 export type BusEnvelope = z.infer<typeof BusEnvelope>

@@ -92,6 +92,15 @@ export const auditLog = appSchema.table('audit_log', {
   targetType: text().notNull(),
   targetId: text(),
   projectId: uuid(),
+  /** Why (moderation actions require one). */
+  reason: text(),
+  /** The X-Request-Id of the request that made the change, to join audit rows with logs. */
+  requestId: text(),
   details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-}, t => [index('audit_log_created_at_idx').on(t.createdAt, t.id)])
+}, t => [
+  index('audit_log_created_at_idx').on(t.createdAt, t.id),
+  index('audit_log_actor_id_idx').on(t.actorId, t.createdAt),
+  index('audit_log_target_idx').on(t.targetType, t.targetId, t.createdAt),
+  index('audit_log_action_idx').on(t.action, t.createdAt)
+])

@@ -46,14 +46,22 @@ export async function requireConversation(user: AuthUser, conversationId: string
   }
 }
 
-/** Any change (send, edit, reaction) is refused in locked or archived conversations (423). */
-export function requireActive(access: ConversationAccess) {
-  if (access.conversation.status !== 'active') throw apiError('conversation_locked', `Conversation is ${access.conversation.status}`)
+export type ConversationStatus = ConversationRow['status']
+
+/** Locked conversations are read-only for everyone but admins; archived ones for everyone. */
+export function writableStatuses(user: Pick<AuthUser, 'role'>): ConversationStatus[] {
+  return user.role === 'admin' ? ['active', 'locked'] : ['active']
 }
 
-/** Posting: the conversation is active, and announcements take posts from staff, owners and admins only. */
+/** Any change (send, edit, reaction) is refused where the caller may not write (423 conversation_locked). */
+export function requireActive(access: ConversationAccess, user: Pick<AuthUser, 'role'>) {
+  const { status } = access.conversation
+  if (!writableStatuses(user).includes(status)) throw apiError('conversation_locked', `Conversation is ${status}`)
+}
+
+/** Posting: writable for the caller, and announcements take posts from staff, owners and admins only. */
 export function requireWritable(access: ConversationAccess, user: AuthUser) {
-  requireActive(access)
+  requireActive(access, user)
   if (access.conversation.kind === 'announcement' && access.projectRole === 'client' && user.role !== 'admin') {
     throw apiError('forbidden', 'Only staff can post in announcements')
   }

@@ -24,7 +24,10 @@ export async function listConversations(user: AuthUser, projectId: string) {
       and m.seq > ${readFrom} and m.sender_id <> ${user.id} and m.deleted_at is null and ${user.id}::uuid = any(m.mentions))`
   }).from(conversations)
     .leftJoin(conversationMembers, and(eq(conversationMembers.conversationId, conversations.id), eq(conversationMembers.userId, user.id), isNull(conversationMembers.leftAt)))
-    .where(and(eq(conversations.projectId, projectId), user.role === 'admin' ? undefined : sql`${conversationMembers.userId} is not null`))
+    // Archived conversations leave members' lists (admins still see them, with their status).
+    .where(and(eq(conversations.projectId, projectId), user.role === 'admin'
+      ? undefined
+      : and(sql`${conversationMembers.userId} is not null`, ne(conversations.status, 'archived'))))
     .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, desc(conversations.createdAt))
   return { conversations: rows.map(r => toConversation(r.conversation, { unreadCount: Number(r.unreadCount), mentionCount: Number(r.mentionCount) })) }
 }

@@ -11,7 +11,7 @@ import { loadConversation } from './views'
  */
 export async function removeParticipant(actor: AuthUser, conversationId: string, userId: string) {
   try {
-    await commitChange(conversationId, { activeOnly: false }, async (tx, seq) => {
+    await commitChange(conversationId, {}, async (tx, seq) => {
       const left = await tx.update(conversationMembers).set({ leftAt: sql`now()` })
         .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId), isNull(conversationMembers.leftAt)))
         .returning()

@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { PersistedChange, PersistedEvent } from '../../../shared/schemas/events'
 import { conversationEvents, conversations } from '../../db/schema'
 import type { Transaction } from '../../adapters/database/database'
 import { useDb } from '../../adapters/database/use-database'
 import { apiError } from '../../platform/errors'
+import type { ConversationStatus } from '../conversations/access'
 import { publishPersisted } from './publish'
 
 /** Thrown inside a change to roll it back (and release the seq it took) without it being an error. */
@@ -19,12 +20,12 @@ export interface CommittedChange<T> { result: T, event: PersistedEvent }
  * The one place a conversation changes (docs/architecture.md, "the write path"): one short transaction takes
  * the conversation's next seq under its row lock, lets `apply` write the projection and name the event once,
  * appends that event with the seq, and after COMMIT publishes the very same event. A rollback undoes the
- * increment, so seqs have no gaps and no reuse however many writers race. `activeOnly` refuses changes to
- * locked/archived conversations atomically with taking the seq.
+ * increment, so seqs have no gaps and no reuse however many writers race. `statuses` (default: any) refuses
+ * changes to conversations in other states atomically with taking the seq, so a lock cannot slip in between.
  */
 export async function commitChange<T>(
   conversationId: string,
-  options: { activeOnly: boolean, touchLastMessage?: boolean },
+  options: { statuses?: ConversationStatus[], touchLastMessage?: boolean },
   apply: (tx: Transaction, seq: number) => Promise<{ result: T, change: PersistedChange, detail?: Record<string, unknown> }>
 ): Promise<CommittedChange<T>> {
   const db = await useDb()
@@ -34,8 +35,8 @@ export async function commitChange<T>(
         lastSeq: sql`${conversations.lastSeq} + 1`,
         ...(options.touchLastMessage ? { lastMessageAt: sql`now()` } : {})
       })
-      .where(options.activeOnly
-        ? and(eq(conversations.id, conversationId), eq(conversations.status, 'active'))
+      .where(options.statuses
+        ? and(eq(conversations.id, conversationId), inArray(conversations.status, options.statuses))
         : eq(conversations.id, conversationId))
       .returning({ seq: conversations.lastSeq })
     if (!taken) throw apiError('conversation_locked', 'Conversation is not active')

@@ -11,7 +11,7 @@ import { useConfig } from '../../platform/config'
 import { consumeRate, sendRules } from '../../adapters/rate-limit'
 import { apiError, conflict, notFound } from '../../platform/errors'
 import type { AuthUser } from '../auth/users'
-import { requireActive, requireConversation, requireWritable } from '../conversations/access'
+import { requireActive, requireConversation, requireWritable, writableStatuses } from '../conversations/access'
 import type { ConversationAccess } from '../conversations/access'
 import { AbortWrite, commitChange } from '../events/commit'
 import { getMessageView, hydrateMessages, listHistory, toMessage } from './views'
@@ -95,7 +95,7 @@ export async function commitNewMessage(user: AuthUser, conversationId: string,
   input: { clientId: string, content: string, type: 'text' | 'file', replyToId?: string | null, fileIds?: string[] }, mentions: string[]) {
   const fileIds = input.fileIds ?? []
   try {
-    const committed = await commitChange(conversationId, { activeOnly: true, touchLastMessage: true }, async (tx, seq) => {
+    const committed = await commitChange(conversationId, { statuses: writableStatuses(user), touchLastMessage: true }, async (tx, seq) => {
       const [row] = await tx.insert(messages).values({
         id: uuidv7(), conversationId, seq, senderId: user.id, clientId: input.clientId,
         type: input.type, content: input.content, replyToId: input.replyToId ?? null, mentions
@@ -134,7 +134,7 @@ export async function editMessage(user: AuthUser, messageId: string, body: z.out
   if (row.deletedAt) throw conflict('A deleted message cannot be edited')
   requireWritable(access, user)
   const mentions = await resolveMentions(row.conversationId, user.id, body.content)
-  const committed = await commitChange(row.conversationId, { activeOnly: true }, async (tx) => {
+  const committed = await commitChange(row.conversationId, { statuses: writableStatuses(user) }, async (tx) => {
     const [current] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
     if (!current || current.deletedAt) throw conflict('A deleted message cannot be edited')
     await tx.insert(messageEdits).values({ messageId, previousContent: current.content, editedBy: user.id })
@@ -151,8 +151,8 @@ export async function deleteMessage(user: AuthUser, messageId: string) {
   const { row, access } = await requireMessage(user, messageId)
   if (row.senderId !== user.id) throw apiError('forbidden', 'Only the sender can delete a message')
   if (row.deletedAt) return { message: (await getMessageView(await useDb(), messageId, user))! }
-  requireActive(access)
-  const committed = await commitChange(row.conversationId, { activeOnly: true }, async (tx) => {
+  requireActive(access, user)
+  const committed = await commitChange(row.conversationId, { statuses: writableStatuses(user) }, async (tx) => {
     const [updated] = await tx.update(messages).set({ deletedAt: sql`now()`, deletedBy: user.id })
       .where(and(eq(messages.id, messageId), isNull(messages.deletedAt))).returning()
     if (!updated) throw new AbortWrite(null)

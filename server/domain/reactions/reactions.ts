@@ -3,7 +3,7 @@ import { reactions } from '../../db/schema'
 import { useDb } from '../../adapters/database/use-database'
 import { conflict } from '../../platform/errors'
 import type { AuthUser } from '../auth/users'
-import { requireActive } from '../conversations/access'
+import { requireActive, writableStatuses } from '../conversations/access'
 import { AbortWrite, commitChange } from '../events/commit'
 import { requireMessage } from '../messages/messages'
 import { getMessageView, hydrateMessages } from '../messages/views'
@@ -13,9 +13,9 @@ export async function setReaction(user: AuthUser, messageId: string, emoji: stri
   const { row, access } = await requireMessage(user, messageId)
   if (row.deletedAt) throw conflict('A deleted message cannot be reacted to')
   // Everyone in the conversation may react, announcements included.
-  requireActive(access)
+  requireActive(access, user)
   try {
-    const committed = await commitChange(row.conversationId, { activeOnly: true }, async (tx) => {
+    const committed = await commitChange(row.conversationId, { statuses: writableStatuses(user) }, async (tx) => {
       const changed = present
         ? await tx.insert(reactions).values({ messageId, userId: user.id, emoji }).onConflictDoNothing().returning()
         : await tx.delete(reactions).where(and(eq(reactions.messageId, messageId), eq(reactions.userId, user.id), eq(reactions.emoji, emoji))).returning()

@@ -1,0 +1,27 @@
+import { z } from 'zod'
+import { QueryInt, SafeText, Uuid } from './common'
+import { ConversationStatus } from './conversations'
+
+/** Every destructive admin action states why; the reason goes to the audit log. */
+export const Reason = SafeText(1, 500)
+
+export const AdminDeleteMessageBody = z.strictObject({ reason: Reason })
+export const AdminRestoreMessageBody = z.strictObject({ reason: Reason.optional() })
+export const AdminConversationBody = z.strictObject({ status: ConversationStatus, reason: Reason.optional() })
+export const SuspendUserBody = z.strictObject({
+  // Without `until` the suspension lasts until an admin lifts it.
+  until: z.iso.datetime({ offset: true }).optional(),
+  reason: Reason
+})
+export const UnsuspendUserBody = z.strictObject({ reason: Reason.optional() })
+
+export const AuditQuery = z.strictObject({
+  actorId: Uuid.optional(),
+  targetType: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+  targetId: z.string().min(1).max(100).optional(),
+  action: z.string().regex(/^[a-z_.]{1,60}$/).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().regex(/^[\w-]{1,200}$/).optional(),
+  limit: QueryInt(1, 200).default(50)
+})
