@@ -25,3 +25,20 @@ export const AuditQuery = z.strictObject({
   cursor: z.string().regex(/^[\w-]{1,200}$/).optional(),
   limit: QueryInt(1, 200).default(50)
 })
+
+export const ResolveReportBody = z.strictObject({
+  action: z.enum(['dismiss', 'delete_message', 'suspend_user']),
+  note: SafeText(0, 1000).optional()
+})
+
+export const AddParticipantBody = z.strictObject({ userId: Uuid, role: z.enum(['owner', 'member']).default('member'), reason: Reason.optional() })
+export const ParticipantParams = z.object({ id: Uuid, userId: Uuid })
+
+export const AdminUsersQuery = z.strictObject({
+  q: z.string().max(100).optional(),
+  role: z.enum(['admin', 'analyst', 'member']).optional(),
+  suspended: z.enum(['true', 'false']).optional(),
+  cursor: z.string().regex(/^[\w-]{1,200}$/).optional(),
+  limit: QueryInt(1, 200).default(50)
+})
+export const UpdateUserBody = z.strictObject({ role: z.enum(['admin', 'analyst', 'member']), reason: Reason.optional() })

@@ -24,8 +24,8 @@ export function publishEphemeral(event: EventOf<'typing'> | EventOf<'read'>) {
   publish(conversationChannel(event.conversationId), event)
 }
 
-/** To each user's own channel: a conversation they were added to (their sockets subscribe), or a control frame. */
-export function publishToUsers(userIds: string[], envelope: EventOf<'conversation:updated'> | Extract<BusEnvelope, { type: 'control' }>) {
+/** To each user's own channel: a conversation they were added to (their sockets subscribe), a notification, or a control frame. */
+export function publishToUsers(userIds: string[], envelope: EventOf<'conversation:updated'> | EventOf<'notification'> | Extract<BusEnvelope, { type: 'control' }>) {
   for (const userId of userIds) publish(userChannel(userId), envelope)
 }
 

@@ -6,8 +6,12 @@ import type { AuthUser } from '../auth/users'
 
 export type ProjectRole = 'owner' | 'staff' | 'client'
 
-/** The caller's role in the project: admins act as owners; anyone else who is not a member gets 404. */
+/**
+ * The caller's role in the project: admins act as owners; anyone else who is not a member gets 404, and so do
+ * analysts even where they are members (they see aggregates only: no content, names or member lists).
+ */
 export async function requireProjectRole(user: AuthUser, projectId: string): Promise<ProjectRole> {
+  if (user.role === 'analyst') throw notFound('Project not found')
   const db = await useDb()
   const [member] = await db.select({ role: projectMembers.role }).from(projectMembers)
     .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, user.id)))

@@ -59,3 +59,15 @@ export function toReport(report: typeof reports.$inferSelect, withEvidence: bool
     ...(withEvidence ? { evidence: report.evidence, resolvedAt: report.resolvedAt?.toISOString() ?? null, resolution: report.resolution } : {})
   }
 }
+
+/** GET /reports: the caller's own reports, with whether a moderator has handled them (never what they did). */
+export async function listMyReports(user: AuthUser) {
+  const db = await useDb()
+  const rows = await db.select().from(reports).where(eq(reports.reporterId, user.id)).orderBy(desc(reports.createdAt)).limit(200)
+  return {
+    reports: rows.map(r => ({
+      id: r.id, messageId: r.messageId, conversationId: r.conversationId, reason: r.reason, createdAt: r.createdAt.toISOString(),
+      status: r.status === 'open' ? 'open' as const : 'handled' as const, handledAt: r.resolvedAt?.toISOString() ?? null
+    }))
+  }
+}

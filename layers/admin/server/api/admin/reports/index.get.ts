@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { listReports } from '../../domain/reports'
+import { listReports } from '../../../domain/reports'
 
 const Query = z.strictObject({ status: z.enum(['open', 'resolved', 'dismissed']).optional() })
 
 export default defineEventHandler(async (event) => {
-  await requireAdmin(event)
+  const admin = await requireAdmin(event)
   const { status } = queryValid(event, Query)
-  return listReports(status)
+  return listReports(admin, status)
 })

@@ -1,6 +1,6 @@
 import { AdminConversationBody } from '#shared/schemas/admin'
 import { IdParams } from '#shared/schemas/conversations'
-import { setConversationStatus } from '../../../domain/moderation/conversations'
+import { setConversationStatus } from '../../../../domain/moderation/conversations'
 
 export default defineEventHandler(async (event) => {
   const admin = await requireAdmin(event)
