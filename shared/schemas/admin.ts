@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { QueryInt, SafeText, Uuid } from './common'
+import { Email } from './auth'
 import { ConversationStatus } from './conversations'
 
 /** Every destructive admin action states why; the reason goes to the audit log. */
@@ -42,3 +43,18 @@ export const AdminUsersQuery = z.strictObject({
   limit: QueryInt(1, 200).default(50)
 })
 export const UpdateUserBody = z.strictObject({ role: z.enum(['admin', 'analyst', 'member']), reason: Reason.optional() })
+
+export const AdminConversationsQuery = z.strictObject({
+  projectId: Uuid.optional(),
+  userId: Uuid.optional(),
+  status: ConversationStatus.optional(),
+  q: z.string().max(100).optional(),
+  cursor: z.string().regex(/^[\w-]{1,200}$/).optional(),
+  limit: QueryInt(1, 200).default(50)
+})
+
+export const CreateUserBody = z.strictObject({
+  email: Email,
+  displayName: SafeText(1, 80),
+  role: z.enum(['admin', 'analyst', 'member']).default('member')
+})

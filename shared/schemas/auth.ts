@@ -21,3 +21,6 @@ export const RedeemInviteBody = z.strictObject({
     if (body[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required to create an account' })
   }
 })
+
+/** Completing an account an admin created, through its one-time sign-up link. */
+export const SignupBody = z.strictObject({ password: Password, handle: Handle.optional() })

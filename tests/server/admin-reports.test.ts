@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createProjectFixture, uniq } from '../helpers/api'
+import { Api, createProjectFixture, uniq } from '../helpers/api'
 import type { Actor, ProjectFixture } from '../helpers/api'
 import { baseURL, signInAdmin, signInAnalyst } from '../helpers/server'
 import { wsConnect } from '../helpers/ws'
@@ -139,5 +139,37 @@ describe('admin user management', () => {
     expect((await admin.api.patch(`/admin/users/${admin.user.id}`, { role: 'member' })).status).toBe(409)
     expect((await g.owner.api.patch(`/admin/users/${g.owner.user.id}`, { role: 'admin' })).status).toBe(404)
     expect((await g.owner.api.get('/admin/users')).status).toBe(404)
+  })
+})
+
+describe('admin-created accounts', () => {
+  it('creates an account with a one-time sign-up link through which its owner sets a password and signs in', async () => {
+    const email = `${uniq('new').toLowerCase()}@example.test`
+    const res = await admin.api.post('/admin/users', { email, displayName: 'New Person', role: 'analyst' })
+    expect(res.status).toBe(201)
+    expect(res.body.user).toMatchObject({ email, displayName: 'New Person', role: 'analyst', suspended: false })
+    const token = new URL(res.body.inviteUrl).pathname.split('/').pop()!
+    expect(res.body.inviteUrl).toMatch(/\/signup\/[\w-]+$/)
+
+    const anonymous = new Api(baseURL())
+    expect((await anonymous.post('/auth/login', { email, password: 'anything-at-all' })).status).toBe(401)
+    const signup = await anonymous.post(`/auth/signup/${token}`, { password: 'a-long-new-password' })
+    expect(signup.status).toBe(200)
+    expect(signup.body.user).toMatchObject({ email, role: 'analyst' })
+    expect((await new Api(baseURL(), signup.body.token).get('/me')).body.user.email).toBe(email)
+    expect((await anonymous.post('/auth/login', { email, password: 'a-long-new-password' })).status).toBe(200)
+
+    expect((await anonymous.post(`/auth/signup/${token}`, { password: 'another-password' })).status).toBe(404)
+    expect((await admin.api.post('/admin/users', { email: email.toUpperCase(), displayName: 'Again' })).status).toBe(409)
+    const actions = (await admin.api.get(`/admin/audit?targetType=user&targetId=${res.body.user.id}`)).body.entries.map((e: any) => e.action)
+    expect(actions).toEqual(['user.signup', 'user.create'])
+  })
+
+  it('refuses weak passwords, bad emails and non-admins', async () => {
+    const res = await admin.api.post('/admin/users', { email: `${uniq('w').toLowerCase()}@example.test`, displayName: 'Weak' })
+    const token = new URL(res.body.inviteUrl).pathname.split('/').pop()!
+    expect((await new Api(baseURL()).post(`/auth/signup/${token}`, { password: 'short' })).status).toBe(422)
+    expect((await admin.api.post('/admin/users', { email: 'not-an-email', displayName: 'X' })).status).toBe(422)
+    expect((await f.owner.api.post('/admin/users', { email: 'x@example.test', displayName: 'X' })).status).toBe(404)
   })
 })

@@ -2,19 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createProjectFixture, Api } from '../helpers/api'
 import type { Actor, ProjectFixture } from '../helpers/api'
 import { baseURL, signInAdmin, signInAnalyst } from '../helpers/server'
+import { until } from '../helpers/wait'
 
 let f: ProjectFixture
 let admin: Actor
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value)}`)
-    await new Promise(r => setTimeout(r, 100))
-  }
-}
 
 describe('background jobs', () => {
   beforeAll(async () => {

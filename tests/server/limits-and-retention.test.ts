@@ -4,22 +4,13 @@ import type { ProjectFixture } from '../helpers/api'
 import { ADMIN, startTestStack } from '../helpers/app-process'
 import type { TestStack } from '../helpers/app-process'
 import { dbMode } from '../helpers/server'
+import { until } from '../helpers/wait'
 
 // Its own app: default send limits (the shared test app raises them for the concurrency tests) and a
 // one-second event retention with a one-second pruner, so `reset` can be observed.
 let stack: TestStack
 let f: ProjectFixture
 let conversationId: string
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value)}`)
-    await new Promise(r => setTimeout(r, 100))
-  }
-}
 
 describe('rate limits and event retention', () => {
   beforeAll(async () => {

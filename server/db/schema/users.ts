@@ -40,3 +40,18 @@ export const sessions = appSchema.table('sessions', {
   uniqueIndex('sessions_token_hash_idx').on(t.tokenHash),
   index('sessions_user_id_idx').on(t.userId)
 ])
+
+/** One-time sign-up links for accounts an admin created: the new user sets their password through it. */
+export const signupLinks = appSchema.table('signup_links', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: uuid().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  // SHA-256 of the token in the link; the token itself is shown once, to the admin who made it.
+  tokenHash: text().notNull(),
+  createdBy: uuid().references(() => users.id),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+}, t => [
+  uniqueIndex('signup_links_token_hash_idx').on(t.tokenHash),
+  index('signup_links_user_id_idx').on(t.userId)
+])

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, lt, lte, or } from 'drizzle-orm'
+import { and, desc, eq, gte, lte } from 'drizzle-orm'
 import { auditLog } from '#server/db/schema'
 import { useDb } from '#server/adapters/database/use-database'
-import { apiError } from '#server/platform/errors'
+import { afterCursor, encodeCursor } from './paging'
 
 export interface AuditFilters {
   actorId?: string
@@ -14,22 +14,9 @@ export interface AuditFilters {
   limit: number
 }
 
-// Keyset paging on (created_at, id), newest first: stable while new rows arrive, whatever the depth.
-const encodeCursor = (row: { createdAt: Date, id: string }) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url')
-
-function decodeCursor(cursor: string): { createdAt: Date, id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  const createdAt = new Date(at ?? '')
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw apiError('validation_failed', 'Invalid cursor', { issues: [{ path: 'cursor', message: 'not a cursor from this list' }] }, 400)
-  }
-  return { createdAt, id }
-}
-
 /** GET /admin/audit: the append-only log, filtered by actor, target, action and time, newest first. */
 export async function listAudit(filters: AuditFilters) {
   const db = await useDb()
-  const after = filters.cursor ? decodeCursor(filters.cursor) : undefined
   const rows = await db.select().from(auditLog).where(and(
     filters.actorId ? eq(auditLog.actorId, filters.actorId) : undefined,
     filters.targetType ? eq(auditLog.targetType, filters.targetType) : undefined,
@@ -37,7 +24,7 @@ export async function listAudit(filters: AuditFilters) {
     filters.action ? eq(auditLog.action, filters.action) : undefined,
     filters.from ? gte(auditLog.createdAt, new Date(filters.from)) : undefined,
     filters.to ? lte(auditLog.createdAt, new Date(filters.to)) : undefined,
-    after ? or(lt(auditLog.createdAt, after.createdAt), and(eq(auditLog.createdAt, after.createdAt), lt(auditLog.id, after.id))) : undefined
+    afterCursor(filters.cursor, auditLog)
   )).orderBy(desc(auditLog.createdAt), desc(auditLog.id)).limit(filters.limit + 1)
   const page = rows.slice(0, filters.limit)
   return {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, ilike, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, ilike, isNull, or, sql } from 'drizzle-orm'
 import { users } from '#server/db/schema'
 import { useDb } from '#server/adapters/database/use-database'
 import { apiError, conflict, notFound } from '#server/platform/errors'
@@ -6,6 +6,10 @@ import { appendAudit } from '#server/domain/audit/audit'
 import type { AuthUser, UserRow } from '#server/domain/auth/users'
 import { isSuspended, toPublicUser } from '#server/domain/auth/users'
 import { publishToUsers } from '#server/domain/events/publish'
+import { createSignupLink } from '#server/domain/auth/signup'
+import { isUniqueViolation } from '#server/adapters/database/errors'
+import { randomBytes } from 'node:crypto'
+import { afterCursor, containsPattern, encodeCursor } from '../paging'
 
 // "Until an admin lifts it": a date Postgres and JavaScript both hold, where 'infinity' would not parse.
 const INDEFINITELY = new Date('9999-12-31T23:59:59Z')
@@ -60,29 +64,16 @@ export async function unsuspendUser(admin: AuthUser, userId: string, reason?: st
   return { user: toAdminUser(updated) }
 }
 
-// Keyset paging on (created_at, id), newest first, as in the audit log.
-const encodeCursor = (row: { createdAt: Date, id: string }) => Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url')
-function decodeCursor(cursor: string) {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  const createdAt = new Date(at ?? '')
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw apiError('validation_failed', 'Invalid cursor', { issues: [{ path: 'cursor', message: 'not a cursor from this list' }] }, 400)
-  }
-  return { createdAt, id }
-}
-
 /** GET /admin/users: search by email, name or handle; filter by role and suspension; newest first. */
 export async function listUsers(filters: { q?: string, role?: UserRow['role'], suspended?: 'true' | 'false', cursor?: string, limit: number }) {
   const db = await useDb()
-  const after = filters.cursor ? decodeCursor(filters.cursor) : undefined
-  // The search text is a LIKE pattern: its own % and _ are matched literally.
-  const like = filters.q ? `%${filters.q.replace(/[\\%_]/g, c => `\\${c}`)}%` : undefined
+  const like = filters.q ? containsPattern(filters.q) : undefined
   const rows = await db.select().from(users).where(and(
     like ? or(ilike(users.email, like), ilike(users.displayName, like), ilike(users.handle, like)) : undefined,
     filters.role ? eq(users.role, filters.role) : undefined,
     filters.suspended === 'true' ? gt(users.suspendedUntil, sql`now()`) : undefined,
     filters.suspended === 'false' ? or(isNull(users.suspendedUntil), sql`${users.suspendedUntil} <= now()`) : undefined,
-    after ? or(lt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), lt(users.id, after.id))) : undefined
+    afterCursor(filters.cursor, users)
   )).orderBy(desc(users.createdAt), desc(users.id)).limit(filters.limit + 1)
   const page = rows.slice(0, filters.limit)
   return { users: page.map(toAdminUser), nextCursor: rows.length > filters.limit ? encodeCursor(page.at(-1)!) : null }
@@ -102,4 +93,24 @@ export async function updateUserRole(admin: AuthUser, userId: string, body: { ro
     return changed!
   })
   return { user: toAdminUser(updated) }
+}
+
+/**
+ * POST /admin/users: creates an account without a password and a one-time sign-up link (7 days) through which
+ * its owner sets one. The link's token is in this answer only.
+ */
+export async function createUser(admin: AuthUser, body: { email: string, displayName: string, role: UserRow['role'] }, origin: string) {
+  const db = await useDb()
+  const base = body.email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9_.-]/g, '').slice(0, 24).padEnd(2, '0')
+  const handle = `${base}-${randomBytes(2).toString('hex')}`
+  const { user, link } = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(users).values({ email: body.email, displayName: body.displayName, handle, role: body.role }).returning()
+    const signup = await createSignupLink(tx, created!.id, admin.id)
+    await appendAudit(tx, { actorId: admin.id, action: 'user.create', targetType: 'user', targetId: created!.id, details: { role: body.role } })
+    return { user: created!, link: signup }
+  }).catch((error) => {
+    if (isUniqueViolation(error)) throw conflict('An account with this email exists')
+    throw error
+  })
+  return { user: toAdminUser(user), inviteUrl: `${origin}/signup/${link.token}`, expiresAt: link.expiresAt.toISOString() }
 }
