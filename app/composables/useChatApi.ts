@@ -11,6 +11,9 @@ export function useChatApi() {
     me: () => api('/me'),
     login: (email: string, password: string) => api('/auth/login', json('POST', { email, password })),
     logout: () => api('/auth/logout', json('POST', {})),
+    completeSignup: (token: string, password: string) => api(`/auth/signup/${token}`, json('POST', { password })),
+    redeemInvite: (token: string, body: { email?: string, password?: string, displayName?: string }) =>
+      api(`/invites/${token}/redeem`, json('POST', body)),
 
     listProjects: () => api('/projects'),
     listMembers: (projectId: string) => api(`/projects/${projectId}/members`),

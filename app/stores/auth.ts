@@ -27,6 +27,12 @@ export const useAuthStore = defineStore('auth', () => {
     checked.value = true
   }
 
+  /** After a sign-up or invite redemption: the server already set the session cookie. */
+  function signedIn(next: PublicUser) {
+    user.value = next
+    checked.value = true
+  }
+
   async function logout() {
     try {
       await chat.logout()
@@ -36,5 +42,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { user, checked, isAdmin, ensureUser, login, logout }
+  return { user, checked, isAdmin, ensureUser, login, signedIn, logout }
 })
