@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null; else sudo apt-get install -y chromium >/dev/null; fi
+# Debian's Chromium for Playwright; unzip and jq for the export test, which verifies a zip the way a recipient would.
+missing=$(for cmd in chromium unzip jq; do command -v "$cmd" >/dev/null 2>&1 || echo "$cmd"; done)
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y $missing >/dev/null; else sudo apt-get install -y $missing >/dev/null; fi
 fi
 bash scripts/ensure-services.sh
 
@@ -14,6 +16,7 @@ npx nuxt build >/tmp/switchboard-build.log 2>&1 || { cat /tmp/switchboard-build.
 npx vitest run --project unit
 npx vitest run --project adapters
 DB_MODE=postgres npx vitest run --project server
-DB_MODE=pglite npx vitest run --project server
+# *.postgres.test.ts seed rows straight into Postgres; PGlite lives inside the app process.
+DB_MODE=pglite npx vitest run --project server --exclude 'tests/server/**/*.postgres.test.ts'
 npx vitest run --project cluster
 npx playwright test

@@ -12,6 +12,8 @@ export interface Target {
   where: string
   mode: 'postgres' | 'pglite' | 'external'
   baseURLs: string[]
+  /** The booted app's database, for benches that seed it directly (undefined for an external server). */
+  databaseUrl?: string
   admin: Actor
   probe: ServerProbe
   /** The server's own socket cap: the bench never opens more per user. */
@@ -38,6 +40,7 @@ export async function bootTarget(mode: 'postgres' | 'pglite', config: BenchConfi
         .filter(Boolean).join(', '),
       mode,
       baseURLs: apps.map(a => a.baseURL),
+      databaseUrl: stack.app.env.DATABASE_URL,
       admin,
       probe,
       socketsPerUser: Number(stack.app.env.SOCKETS_PER_USER || 8),

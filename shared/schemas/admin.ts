@@ -58,3 +58,13 @@ export const CreateUserBody = z.strictObject({
   displayName: SafeText(1, 80),
   role: z.enum(['admin', 'analyst', 'member']).default('member')
 })
+
+export const ExportFormat = z.enum(['json', 'ndjson', 'csv', 'zip'])
+export type ExportFormat = z.infer<typeof ExportFormat>
+
+/** `from` / `to` bound the messages' createdAt, both inclusive. */
+export const ExportQuery = z.strictObject({
+  format: ExportFormat.default('json'),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional()
+}).refine(q => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), { path: ['to'], message: 'must not be before from' })
