@@ -14,6 +14,8 @@ export interface RealtimeClient {
 const REQUEST_TIMEOUT_MS = 10_000
 const PING_MAX_MS = 25_000
 const CLOSE_TOO_MANY_SOCKETS = 4008
+// The server ended this socket's credentials: session revoked, token expired or the account suspended.
+const CLOSE_AUTH = 4001
 
 let client: RealtimeClient | undefined
 
@@ -36,6 +38,7 @@ export function useRealtime(): RealtimeClient {
 /** Contract §5 client. Call once in a setup context: it captures stores and the router. */
 function createRealtimeClient(): RealtimeClient {
   const rt = useRealtimeStore()
+  const auth = useAuthStore()
   const sync = createRealtimeSync((type, data) => request(type, data))
   const sender = createOutboxSender({ ready, request: (type, data) => request(type, data) })
   const requests = createRequestTable(REQUEST_TIMEOUT_MS)
@@ -77,6 +80,7 @@ function createRealtimeClient(): RealtimeClient {
     clearInterval(pingTimer)
     rt.connectionId = null
     requests.failAll()
+    if (started && code === CLOSE_AUTH) return void checkSession()
     // 4008: the server closed our oldest socket for a newer one (8 per user). Reconnecting would evict
     // another tab in turn; wait until this tab is looked at again (sends fall back to REST meanwhile).
     if (!started || code === CLOSE_TOO_MANY_SOCKETS) rt.status = 'idle'
@@ -85,6 +89,22 @@ function createRealtimeClient(): RealtimeClient {
       rt.status = 'reconnecting'
       retryTimer = setTimeout(connect, backoffDelay(rt.attempt++))
     }
+  }
+
+  /**
+   * After a 4001 the session may still be fine (a bearer token expired): reconnect then. If the server says
+   * the session is over or the account suspended, stop and send this tab to sign-in with the reason.
+   */
+  async function checkSession() {
+    rt.status = 'reconnecting'
+    const ended = await auth.recheck()
+    if (!ended) {
+      retryTimer = setTimeout(connect, backoffDelay(rt.attempt++))
+      return
+    }
+    started = false
+    rt.status = 'idle'
+    await navigateTo({ path: '/login', query: { reason: ended } }, { replace: true })
   }
 
   function abandon(reason: string) {

@@ -33,6 +33,19 @@ export const useAuthStore = defineStore('auth', () => {
     checked.value = true
   }
 
+  /** Asks the server again; 'suspended' or 'signed-out' when the session is over (the user is then cleared). */
+  async function recheck(): Promise<'suspended' | 'signed-out' | null> {
+    try {
+      user.value = (await chat.me()).user
+      return null
+    } catch (error) {
+      if (!isApiError(error) || (error.statusCode !== 401 && error.code !== 'suspended')) return null
+      user.value = null
+      checked.value = true
+      return error.code === 'suspended' ? 'suspended' : 'signed-out'
+    }
+  }
+
   async function logout() {
     try {
       await chat.logout()
@@ -42,5 +55,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { user, checked, isAdmin, ensureUser, login, signedIn, logout }
+  return { user, checked, isAdmin, ensureUser, login, signedIn, recheck, logout }
 })
