@@ -57,4 +57,18 @@ export interface Message {
   deletedAt: string | null
 }
 
+/** A message as frozen into a report's evidence (no reactions, files or mentions: those are listed apart). */
+export type EvidenceMessage = Pick<Message, 'id' | 'seq' | 'senderId' | 'type' | 'content' | 'replyToId' | 'createdAt' | 'editedAt' | 'deletedAt'>
+
+/** What moderators see of a report (GET /admin/reports), copied when it was made: later edits and deletes do not change it. */
+export interface ReportEvidence {
+  frozenAt: string
+  message: EvidenceMessage
+  editHistory: { previousContent: string, editedBy: string, editedAt: string }[]
+  /** Up to 20 messages on each side, oldest first. */
+  contextBefore: EvidenceMessage[]
+  contextAfter: EvidenceMessage[]
+  files: Pick<FileInfo, 'id' | 'fileName' | 'size' | 'mimeType' | 'sha256' | 'status'>[]
+}
+
 // Event shapes (server → client frames, bus envelopes) are the zod union in ./schemas/events.ts.

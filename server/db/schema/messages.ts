@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { bigint, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import type { ReportEvidence } from '../../../shared/types'
 import { appSchema } from './base'
 import { conversations } from './conversations'
 import { users } from './users'
@@ -74,7 +75,7 @@ export const reports = appSchema.table('reports', {
   description: text(),
   status: reportStatus().notNull().default('open'),
   // Frozen at report time: later edits or deletes of the message do not change it.
-  evidence: jsonb().$type<Record<string, unknown>>().notNull(),
+  evidence: jsonb().$type<ReportEvidence>().notNull(),
   resolvedBy: uuid().references(() => users.id),
   resolvedAt: timestamp({ withTimezone: true }),
   resolution: text(),

@@ -3,6 +3,7 @@ import { files, messageEdits, messages, reports } from '../../db/schema'
 import { useDb } from '../../adapters/database/use-database'
 import { isUniqueViolation } from '../../adapters/database/errors'
 import { conflict } from '../../platform/errors'
+import type { ReportEvidence } from '../../../shared/types'
 import type { AuthUser } from '../auth/users'
 import { requireMessage } from '../messages/messages'
 
@@ -31,7 +32,7 @@ export async function reportMessage(user: AuthUser, messageId: string, body: { r
         .orderBy(asc(messages.seq)).limit(CONTEXT_MESSAGES),
       tx.select().from(files).where(eq(files.messageId, messageId))
     ])
-    const evidence = {
+    const evidence: ReportEvidence = {
       frozenAt: new Date().toISOString(),
       message: evidenceMessage(row),
       editHistory: edits.map(e => ({ previousContent: e.previousContent, editedBy: e.editedBy, editedAt: e.editedAt.toISOString() })),
@@ -51,11 +52,19 @@ export async function reportMessage(user: AuthUser, messageId: string, body: { r
   return { report: toReport(report, false) }
 }
 
+type ReportRow = typeof reports.$inferSelect
+const memberReport = (report: ReportRow) => ({
+  id: report.id, messageId: report.messageId, conversationId: report.conversationId, reporterId: report.reporterId,
+  reason: report.reason, description: report.description, status: report.status, createdAt: report.createdAt.toISOString()
+})
+type ModeratorReport = ReturnType<typeof memberReport> & { evidence: ReportEvidence, resolvedAt: string | null, resolution: string | null }
+
 /** The wire report; `withEvidence` only for moderators (the evidence may hold others' deleted content). */
-export function toReport(report: typeof reports.$inferSelect, withEvidence: boolean) {
+export function toReport(report: ReportRow, withEvidence: true): ModeratorReport
+export function toReport(report: ReportRow, withEvidence: false): ReturnType<typeof memberReport>
+export function toReport(report: ReportRow, withEvidence: boolean) {
   return {
-    id: report.id, messageId: report.messageId, conversationId: report.conversationId, reporterId: report.reporterId,
-    reason: report.reason, description: report.description, status: report.status, createdAt: report.createdAt.toISOString(),
+    ...memberReport(report),
     ...(withEvidence ? { evidence: report.evidence, resolvedAt: report.resolvedAt?.toISOString() ?? null, resolution: report.resolution } : {})
   }
 }

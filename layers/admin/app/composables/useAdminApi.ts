@@ -1,0 +1,45 @@
+/**
+ * Typed calls for the admin APIs (docs/api.md, "Admin moderation as built"), through the root's useApi():
+ * response types come from the handlers in server/api/admin, as Nitro infers them. Call in setup.
+ */
+export function useAdminApi() {
+  const api = useApi()
+  const json = <M extends 'POST' | 'PATCH' | 'DELETE'>(method: M, body: object) => ({ method, body })
+  return {
+    listAudit: (query: AuditQuery) => api('/admin/audit', { query }),
+    listReports: (status?: ReportStatus) => api('/admin/reports', { query: status ? { status } : {} }),
+    // Admins read any conversation through the member endpoint: its title, status and member names.
+    getConversation: (id: string) => api(`/conversations/${id}`),
+
+    deleteMessage: (id: string, reason: string) => api(`/admin/messages/${id}`, json('DELETE', { reason })),
+    setConversationStatus: (id: string, status: 'active' | 'locked' | 'archived', reason: string) =>
+      api(`/admin/conversations/${id}`, json('PATCH', { status, reason })),
+    suspendUser: (id: string, body: { reason: string, until?: string }) => api(`/admin/users/${id}/suspend`, json('POST', body))
+  }
+}
+
+export type AdminApi = ReturnType<typeof useAdminApi>
+type Answer<K extends keyof AdminApi> = Awaited<ReturnType<AdminApi[K]>>
+export type AuditEntry = Answer<'listAudit'>['entries'][number]
+export type AdminReport = Answer<'listReports'>['reports'][number]
+export type ReportStatus = 'open' | 'resolved' | 'dismissed'
+
+/** GET /admin/audit's filters; every one optional, as in the query string. */
+export interface AuditQuery {
+  actorId?: string
+  targetType?: string
+  targetId?: string
+  action?: string
+  from?: string
+  to?: string
+  cursor?: string
+  limit?: number
+}
+
+/** The actions the server writes so far (docs/api.md); the filter also takes any other. */
+export const AUDIT_ACTIONS = [
+  'project.create', 'member.add', 'member.remove', 'invite.create', 'invite.redeem', 'conversation.create',
+  'participant.remove', 'message.delete', 'message.restore', 'conversation.lock', 'conversation.archive',
+  'conversation.reactivate', 'user.suspend', 'user.unsuspend'
+] as const
+export const AUDIT_TARGET_TYPES = ['project', 'user', 'invite', 'conversation', 'message'] as const
