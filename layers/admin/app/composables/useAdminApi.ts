@@ -1,3 +1,6 @@
+import type { z } from 'zod'
+import type { AuditQuery as AuditQuerySchema } from '#shared/schemas/admin'
+
 /**
  * Typed calls for the admin APIs (docs/api.md, "Admin moderation as built"), through the root's useApi():
  * response types come from the handlers in server/api/admin, as Nitro infers them. Call in setup.
@@ -24,17 +27,8 @@ export type AuditEntry = Answer<'listAudit'>['entries'][number]
 export type AdminReport = Answer<'listReports'>['reports'][number]
 export type ReportStatus = 'open' | 'resolved' | 'dismissed'
 
-/** GET /admin/audit's filters; every one optional, as in the query string. */
-export interface AuditQuery {
-  actorId?: string
-  targetType?: string
-  targetId?: string
-  action?: string
-  from?: string
-  to?: string
-  cursor?: string
-  limit?: number
-}
+/** GET /admin/audit's filters, from the server's own query schema (limit as a number, not query text). */
+export type AuditQuery = Omit<z.input<typeof AuditQuerySchema>, 'limit'> & { limit?: number }
 
 /** The actions the server writes so far (docs/api.md); the filter also takes any other. */
 export const AUDIT_ACTIONS = [
