@@ -62,9 +62,24 @@ export const CreateUserBody = z.strictObject({
 export const ExportFormat = z.enum(['json', 'ndjson', 'csv', 'zip'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
-/** `from` / `to` bound the messages' createdAt, both inclusive. */
-export const ExportQuery = z.strictObject({
-  format: ExportFormat.default('json'),
+const ExportRange = {
   from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional()
-}).refine(q => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), { path: ['to'], message: 'must not be before from' })
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** Chosen by the caller so it can poll `GET /admin/exports/:id` for progress while the download streams. */
+  exportId: Uuid.optional()
+}
+const fromBeforeTo = (q: { from?: string, to?: string }) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to)
+
+/** `from` / `to` bound the messages' createdAt, both inclusive. */
+export const ExportQuery = z.strictObject({ format: ExportFormat.default('json'), ...ExportRange })
+  .refine(fromBeforeTo, { path: ['to'], message: 'must not be before from' })
+
+/** A project exports as one zip: a bundle per conversation inside it would not be one file otherwise. */
+export const ProjectExportQuery = z.strictObject({ format: z.literal('zip').default('zip'), ...ExportRange })
+  .refine(fromBeforeTo, { path: ['to'], message: 'must not be before from' })
+
+export const ExportRunsQuery = z.strictObject({
+  targetId: Uuid.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: QueryInt(1, 200).default(20)
+})

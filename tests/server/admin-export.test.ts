@@ -194,7 +194,7 @@ describe('conversation export filters and audit', () => {
     const entries = (await admin.api.get(`/admin/audit?action=conversation.export&targetId=${timed}`)).body.entries
     expect(entries).toHaveLength(3)
     expect(entries[0]).toMatchObject({ actorId: admin.user.id, targetType: 'conversation', projectId: f.project.id, details: { format: 'ndjson', from: null, to } })
-    expect(entries[2].details).toEqual({ format: 'ndjson', from, to })
+    expect(entries[2].details).toEqual({ format: 'ndjson', from, to, exportId: expect.any(String) })
   })
 
   it('answers 404 to members, owners and analysts, 401 signed out, 404 for a foreign id, 400 for a bad format or range', async () => {

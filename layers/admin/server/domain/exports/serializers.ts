@@ -48,11 +48,12 @@ export async function* csvChunks(batches: Batches): AsyncGenerator<string> {
   for await (const batch of batches) yield batch.map(m => csvRow(csvValues(m))).join('')
 }
 
-/** Passes batches through, counting messages and deleted ones for the zip manifest. */
-export async function* tally(batches: Batches, counts: { messages: number, deleted: number }): AsyncGenerator<ExportMessage[]> {
+/** Passes batches through, counting messages and deleted ones (for the zip manifest and the progress bar). */
+export async function* tally(batches: Batches, counts: { messages: number, deleted: number }, onBatch?: (n: number) => void): AsyncGenerator<ExportMessage[]> {
   for await (const batch of batches) {
     counts.messages += batch.length
     counts.deleted += batch.filter(m => m.deleted).length
     yield batch
+    onBatch?.(batch.length)
   }
 }

@@ -6,6 +6,7 @@ import { csvChunks, ndjsonChunks, tally } from './serializers'
 import type { ExportHeader } from './serializers'
 import { readFileBatches, readMessageBatches } from './reader'
 import type { ExportRange, StoredFile } from './reader'
+import type { ExportProgress } from './runs'
 
 interface ManifestEntry { path: string, size: number, sha256: string }
 interface SkippedFile { id: string, fileName: string, status: string, reason: 'missing' | 'not_available' }
@@ -14,7 +15,7 @@ interface SkippedFile { id: string, fileName: string, status: string, reason: 'm
 export const byteStream = (chunks: AsyncIterable<string> | Iterable<string>) => Readable.from(chunks, { objectMode: false })
 
 /** A pass-through that hashes and counts the bytes of one entry, recording them when the entry ends. */
-function measured(path: string, entries: ManifestEntry[]): Transform {
+function measured(path: string, entries: ManifestEntry[], onEnd?: () => void): Transform {
   const hash = createHash('sha256')
   let size = 0
   return new Transform({
@@ -25,6 +26,7 @@ function measured(path: string, entries: ManifestEntry[]): Transform {
     },
     flush(done) {
       entries.push({ path, size, sha256: hash.digest('hex') })
+      onEnd?.()
       done()
     }
   })
@@ -37,18 +39,31 @@ export function zipFilePath(file: Pick<StoredFile, 'id' | 'fileName'>): string {
   return `files/${file.id}-${name || 'file'}`
 }
 
+/** One conversation inside a bundle: its entries live under `prefix` (empty for a single-conversation export). */
+export interface ZipPart {
+  prefix: string
+  range: ExportRange
+  /** Written as `<prefix>conversation.json` when set (project bundles, where the manifest's header is the project). */
+  conversation?: ExportHeader['conversation']
+}
+
+type Counts = { messages: number, deleted: number, files: number, filesIncluded: number, filesSkipped: number }
+const zeroCounts = (): Counts => ({ messages: 0, deleted: 0, files: 0, filesIncluded: 0, filesSkipped: 0 })
+
 /**
- * The verifiable bundle: messages.ndjson, messages.csv, files/… and, last, manifest.json with the SHA-256 and
- * size of every other entry, measured while it streamed. yazl writes entries one after another and opens a lazy
- * entry only when its turn comes, so the manifest is built after everything it describes has been written.
+ * The verifiable bundle: for each part messages.ndjson, messages.csv and files/…, and, last, manifest.json with
+ * the SHA-256 and size of every other entry, measured while it streamed. yazl writes entries one after another
+ * and opens a lazy entry only when its turn comes, so the manifest is built after everything it describes.
+ * `head` is what the manifest says about the export (the conversation's header, or the project's).
  */
-export function zipBundle(header: ExportHeader, range: ExportRange): Readable {
+export function zipBundle(head: object, parts: ZipPart[], progress?: ExportProgress): Readable {
   const zip = new ZipFile()
   const out = new PassThrough()
   const entries: ManifestEntry[] = []
   const skippedFiles: SkippedFile[] = []
-  const counts = { messages: 0, deleted: 0, files: 0, filesIncluded: 0, filesSkipped: 0 }
-  const mtime = new Date(header.exportedAt)
+  const counts = zeroCounts()
+  const perPart = parts.map(() => zeroCounts())
+  const mtime = new Date()
   const open = new Set<Readable>()
 
   // yazl joins its streams with pipe(), which forwards no errors: any failure must end the output itself.
@@ -57,45 +72,59 @@ export function zipBundle(header: ExportHeader, range: ExportRange): Readable {
   // A client that goes away ends the output: stop reading the database and close open files.
   out.once('close', () => open.forEach(s => s.destroy()))
 
-  function add(path: string, compress: boolean, source: () => Promise<Readable>) {
+  function add(path: string, compress: boolean, source: () => Promise<Readable>, onEnd?: () => void) {
     zip.addReadStreamLazy(path, { mtime, compress }, (cb) => {
       source().then((stream) => {
         open.add(stream)
         stream.once('close', () => open.delete(stream))
         stream.once('error', fail)
-        cb(null, stream.pipe(measured(path, entries)))
+        cb(null, stream.pipe(measured(path, entries, onEnd)))
       }, fail)
     })
   }
 
-  add('messages.ndjson', true, async () => byteStream(ndjsonChunks(tally(readMessageBatches(range), counts))))
-  add('messages.csv', true, async () => byteStream(csvChunks(readMessageBatches(range))))
-
   const storage = useObjectStorage()
-  async function addFiles() {
-    for await (const batch of readFileBatches(range)) {
+  async function addPart(part: ZipPart, partCounts: Counts) {
+    if (part.conversation) {
+      add(`${part.prefix}conversation.json`, true, async () => byteStream([`${JSON.stringify(part.conversation, null, 2)}\n`]))
+    }
+    // The progress bar follows the first pass over the messages; the CSV pass re-reads the same range.
+    const firstPass = tally(readMessageBatches(part.range), partCounts, n => progress?.addMessages(n))
+    add(`${part.prefix}messages.ndjson`, true, async () => byteStream(ndjsonChunks(firstPass)))
+    add(`${part.prefix}messages.csv`, true, async () => byteStream(csvChunks(readMessageBatches(part.range))))
+    for await (const batch of readFileBatches(part.range)) {
       for (const file of batch) {
         if (out.destroyed) return
-        counts.files++
+        partCounts.files++
         // Only scanned-clean bytes travel: pending files are unscanned and blocked ones are what the scan refused.
         const reason = file.status !== 'available' ? 'not_available' : (await storage.stat(file.storageKey)) ? undefined : 'missing'
         if (reason) {
-          counts.filesSkipped++
+          partCounts.filesSkipped++
           skippedFiles.push({ id: file.id, fileName: file.fileName, status: file.status, reason })
           continue
         }
-        counts.filesIncluded++
+        partCounts.filesIncluded++
         // Stored, not deflated: uploads are mostly compressed formats already.
-        add(zipFilePath(file), false, () => storage.get(file.storageKey))
+        add(`${part.prefix}${zipFilePath(file)}`, false, () => storage.get(file.storageKey), () => progress?.addFile())
       }
     }
-    add('manifest.json', true, async () => byteStream([`${JSON.stringify({
-      ...header, counts, entries: [...entries], skippedFiles,
-      verify: 'jq -r \'.entries[] | "\\(.sha256)  \\(.path)"\' manifest.json | sha256sum -c'
-    }, null, 2)}\n`]))
+  }
+
+  async function addAll() {
+    for (const [i, part] of parts.entries()) await addPart(part, perPart[i]!)
+    add('manifest.json', true, async () => {
+      for (const c of perPart) for (const key of Object.keys(counts) as (keyof Counts)[]) counts[key] += c[key]
+      const conversations = parts.length > 1 || parts[0]?.conversation
+        ? parts.map((p, i) => ({ id: p.range.conversationId, path: p.prefix, counts: perPart[i] }))
+        : undefined
+      return byteStream([`${JSON.stringify({
+        ...head, counts, ...(conversations ? { conversations } : {}), entries: [...entries], skippedFiles,
+        verify: 'jq -r \'.entries[] | "\\(.sha256)  \\(.path)"\' manifest.json | sha256sum -c'
+      }, null, 2)}\n`])
+    })
     zip.end()
   }
-  addFiles().catch(fail)
+  addAll().catch(fail)
   zip.outputStream.once('error', fail)
   zip.outputStream.pipe(out)
   return out

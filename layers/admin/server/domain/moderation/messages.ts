@@ -25,7 +25,7 @@ export async function deleteMessageAsAdmin(admin: AuthUser, messageId: string, r
   if (row.deletedAt) return { message: (await getMessageView(db, messageId, admin))! }
   // Any status: moderation also works in locked and archived conversations.
   const committed = await commitChange(row.conversationId, {}, async (tx) => {
-    const [updated] = await tx.update(messages).set({ deletedAt: sql`now()`, deletedBy: admin.id })
+    const [updated] = await tx.update(messages).set({ deletedAt: sql`now()`, deletedBy: admin.id, deleteReason: reason })
       .where(and(eq(messages.id, messageId), isNull(messages.deletedAt))).returning()
     if (!updated) throw new AbortWrite(null)
     await appendAudit(tx, {
@@ -46,7 +46,7 @@ export async function restoreMessage(admin: AuthUser, messageId: string, reason?
   const { row, conversation, db } = await requireMessageRow(admin, messageId)
   if (!row.deletedAt) return { message: (await getMessageView(db, messageId, admin))! }
   const committed = await commitChange(row.conversationId, {}, async (tx) => {
-    const [updated] = await tx.update(messages).set({ deletedAt: null, deletedBy: null })
+    const [updated] = await tx.update(messages).set({ deletedAt: null, deletedBy: null, deleteReason: null })
       .where(and(eq(messages.id, messageId), isNotNull(messages.deletedAt))).returning()
     if (!updated) throw new AbortWrite(null)
     await appendAudit(tx, {
