@@ -133,7 +133,7 @@ describe('export runs (the progress the exports page polls)', () => {
     const run = (await until(() => admin.api.get(`/admin/exports/${exportId}`), r => r.body.export?.status !== 'running')).body.export
     expect(run).toMatchObject({ scope: 'project', targetId: f.project.id, format: 'zip', status: 'completed', messagesTotal: 5, messagesWritten: 5, bytesWritten: bytes.length })
     const list = (await admin.api.get(`/admin/exports?targetId=${f.project.id}&limit=2`)).body
-    expect(list.exports[0].id).toBe(exportId)
+    expect(list.exports[0]).toMatchObject({ id: exportId, targetName: f.project.name })
     expect(list.exports).toHaveLength(2)
     const next = (await admin.api.get(`/admin/exports?targetId=${f.project.id}&limit=2&cursor=${list.nextCursor}`)).body
     expect(next.exports.map((r: any) => r.id)).not.toContain(exportId)

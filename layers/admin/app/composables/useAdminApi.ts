@@ -17,7 +17,13 @@ export function useAdminApi() {
     deleteMessage: (id: string, reason: string) => api(`/admin/messages/${id}`, json('DELETE', { reason })),
     setConversationStatus: (id: string, status: 'active' | 'locked' | 'archived', reason: string) =>
       api(`/admin/conversations/${id}`, json('PATCH', { status, reason })),
-    suspendUser: (id: string, body: { reason: string, until?: string }) => api(`/admin/users/${id}/suspend`, json('POST', body))
+    suspendUser: (id: string, body: { reason: string, until?: string }) => api(`/admin/users/${id}/suspend`, json('POST', body)),
+
+    // Admins see every project through the member endpoint.
+    listProjects: () => api('/projects'),
+    listConversationsOf: (projectId: string) => api('/admin/conversations', { query: { projectId, limit: 200 } }),
+    listExports: (query: { cursor?: string, limit?: number } = {}) => api('/admin/exports', { query }),
+    getExport: (id: string) => api(`/admin/exports/${id}`)
   }
 }
 
@@ -25,6 +31,7 @@ export type AdminApi = ReturnType<typeof useAdminApi>
 type Answer<K extends keyof AdminApi> = Awaited<ReturnType<AdminApi[K]>>
 export type AuditEntry = Answer<'listAudit'>['entries'][number]
 export type AdminReport = Answer<'listReports'>['reports'][number]
+export type ExportRun = Answer<'getExport'>['export']
 export type ReportStatus = 'open' | 'resolved' | 'dismissed'
 
 /** GET /admin/audit's filters, from the server's own query schema (limit as a number, not query text). */

@@ -1,5 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm'
-import { exportRuns, users } from '#server/db/schema'
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { conversations, exportRuns, projects, users } from '#server/db/schema'
 import { useDb } from '#server/adapters/database/use-database'
 import type { Executor } from '#server/adapters/database/database'
 import { isUniqueViolation } from '#server/adapters/database/errors'
@@ -88,11 +88,17 @@ export class ExportProgress {
   }
 }
 
-function toRun(row: RunRow, actorName: string | null) {
+// What the run exported, by name: the conversation's title or the project's name (they may change later).
+const targetName = sql<string | null>`coalesce(
+  (select ${conversations.title} from ${conversations} where ${conversations.id} = ${exportRuns.targetId} and ${exportRuns.scope} = 'conversation'),
+  (select ${projects.name} from ${projects} where ${projects.id} = ${exportRuns.targetId} and ${exportRuns.scope} = 'project'))`
+
+function toRun(row: RunRow, actorName: string | null, name: string | null) {
   return {
     id: row.id,
     scope: row.scope as 'conversation' | 'project',
     targetId: row.targetId,
+    targetName: name,
     projectId: row.projectId,
     format: row.format,
     parameters: row.parameters,
@@ -113,16 +119,16 @@ export type ExportRun = ReturnType<typeof toRun>
 /** GET /admin/exports/:id: one run, for the progress bar. */
 export async function getRun(id: string): Promise<ExportRun> {
   const db = await useDb()
-  const [row] = await db.select({ run: exportRuns, actorName: users.displayName })
+  const [row] = await db.select({ run: exportRuns, actorName: users.displayName, targetName })
     .from(exportRuns).innerJoin(users, eq(users.id, exportRuns.actorId)).where(eq(exportRuns.id, id))
   if (!row) throw notFound('Export not found')
-  return toRun(row.run, row.actorName)
+  return toRun(row.run, row.actorName, row.targetName)
 }
 
 /** GET /admin/exports: every admin's exports, newest first, keyset-paged like the other admin lists. */
 export async function listRuns(filters: { cursor?: string, limit: number, targetId?: string }) {
   const db = await useDb()
-  const rows = await db.select({ run: exportRuns, actorName: users.displayName })
+  const rows = await db.select({ run: exportRuns, actorName: users.displayName, targetName })
     .from(exportRuns).innerJoin(users, eq(users.id, exportRuns.actorId))
     .where(and(
       filters.targetId ? eq(exportRuns.targetId, filters.targetId) : undefined,
@@ -132,7 +138,7 @@ export async function listRuns(filters: { cursor?: string, limit: number, target
   const page = rows.slice(0, filters.limit)
   const last = page.at(-1)?.run
   return {
-    exports: page.map(r => toRun(r.run, r.actorName)),
+    exports: page.map(r => toRun(r.run, r.actorName, r.targetName)),
     nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: last.startedAt, id: last.id }) : null
   }
 }
