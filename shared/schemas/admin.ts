@@ -29,8 +29,10 @@ export const AuditQuery = z.strictObject({
 
 export const ResolveReportBody = z.strictObject({
   action: z.enum(['dismiss', 'delete_message', 'suspend_user']),
-  note: SafeText(0, 1000).optional()
-})
+  note: SafeText(0, 1000).optional(),
+  /** With `suspend_user` only: the suspension's end (without it, until an admin lifts it). */
+  until: z.iso.datetime({ offset: true }).optional()
+}).refine(b => !b.until || b.action === 'suspend_user', { path: ['until'], message: 'only with suspend_user' })
 
 export const AddParticipantBody = z.strictObject({ userId: Uuid, role: z.enum(['owner', 'member']).default('member'), reason: Reason.optional() })
 export const ParticipantParams = z.object({ id: Uuid, userId: Uuid })

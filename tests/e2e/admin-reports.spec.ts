@@ -9,7 +9,7 @@ async function post(actor: Actor, conversationId: string, content: string): Prom
   return res.body.message.id
 }
 
-test('an admin reviews a report\'s evidence and suspends the sender through the reason modal', async ({ page, world, admin }) => {
+test('an admin resolves a report by suspending the sender, whose open tab is signed out', async ({ page, browser, world, admin }) => {
   // A sender of its own: suspending a worker's shared fixture user would break the tests after this one.
   const offender = await inviteUser(world.staff.api, world.project.id, 'client', 'offender')
   const conversation = await createConversation(world.staff, world.project.id, [offender.user.id, world.client.user.id])
@@ -19,6 +19,13 @@ test('an admin reviews a report\'s evidence and suspends the sender through the 
   await post(world.client, conversation.id, 'context after the report')
   const reported = await world.client.api.post(`/messages/${messageId}/report`, { reason: 'abuse' })
   expect(reported.status, JSON.stringify(reported.body)).toBe(201)
+
+  // The offender has the conversation open in a browser of their own.
+  const offenderContext = await browser.newContext()
+  const offenderPage = await offenderContext.newPage()
+  await signInAs(offenderPage, offender)
+  await offenderPage.goto(`/projects/${world.project.id}/c/${conversation.id}`)
+  await expect(offenderPage.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
 
   await signInAs(page, { user: admin.user, password: ADMIN.password })
   await page.goto('/admin/reports')
@@ -45,7 +52,7 @@ test('an admin reviews a report\'s evidence and suspends the sender through the 
   await expect(modal.getByTestId('reason-input')).toBeFocused()
 
   // The API's error is shown and the modal stays open (a refusal simulated once).
-  await page.route('**/api/admin/users/*/suspend', route => route.fulfill({
+  await page.route('**/api/admin/reports/*/resolve', route => route.fulfill({
     status: 409, json: { statusCode: 409, message: 'Simulated refusal from the API', data: { code: 'conflict' } }
   }), { times: 1 })
   await page.keyboard.type('Repeated abuse after a warning')
@@ -57,13 +64,25 @@ test('an admin reviews a report\'s evidence and suspends the sender through the 
   await expect(page.getByTestId('report-action-status')).toHaveText('Sender suspended until lifted')
   await expect(page.getByTestId('report-action-suspend')).toBeDisabled()
   await expect(page.getByTestId('report-action-status')).toBeFocused()
+  // Resolved: the other resolutions are closed, the page shows the note.
+  await expect(page.getByTestId('report-action-dismiss')).toBeDisabled()
+  await expect(page.getByTestId('report-resolution')).toContainText('suspend_user: Repeated abuse after a warning')
   expect((await offender.api.get('/me')).status).toBe(403)
+  await expect(offenderPage).toHaveURL(/\/login\?reason=suspended/)
+  await expect(offenderPage.getByTestId('login-notice')).toHaveText('Your account has been suspended.')
+  await offenderContext.close()
+  // The reporter sees their report handled, not what was done.
+  const mine = (await world.client.api.get('/reports')).body.reports.find((r: any) => r.id === reported.body.report.id)
+  expect(mine.status).toBe('handled')
 
   await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Audit log' }).click()
   await expect(page).toHaveURL(/\/admin\/audit$/)
   await page.goto(`/admin/audit?action=user.suspend&targetId=${offender.user.id}`)
   await expect(page.getByTestId('audit-action')).toHaveText(['user.suspend'])
   await expect(page.getByTestId('audit-table')).toContainText('Repeated abuse after a warning')
+  // Opening the evidence was logged too.
+  await page.goto(`/admin/audit?action=report.view&targetId=${reported.body.report.id}`)
+  await expect(page.getByTestId('audit-action').first()).toHaveText('report.view')
 })
 
 test('an admin deletes a reported message and locks its conversation, each with a reason', async ({ page, world, admin }) => {
@@ -81,6 +100,8 @@ test('an admin deletes a reported message and locks its conversation, each with 
   await modal.getByTestId('reason-confirm').click()
   await expect(modal).toHaveCount(0)
   await expect(page.getByTestId('report-action-delete')).toHaveText('Message deleted')
+  // Deleting resolved the report; locking is a direct action and stays available.
+  await expect(page.getByTestId('report-action-dismiss')).toHaveText('Report resolved')
 
   await page.getByTestId('report-action-lock').click()
   modal = page.getByRole('dialog', { name: 'Lock the conversation' })

@@ -72,6 +72,19 @@ describe('the reports queue', () => {
     expect((await g.client.api.get('/me')).body.data.code).toBe('suspended')
   })
 
+  it('suspend_user takes an end date; `until` with another action is refused', async () => {
+    const g = await createProjectFixture(baseURL(), admin)
+    const conv = (await g.staff.api.post(`/projects/${g.project.id}/conversations`, { title: 'R', kind: 'group', participantIds: [g.client.user.id] })).body.conversation.id
+    const message = (await g.client.api.post(`/conversations/${conv}/messages`, { clientId: uniq('c'), content: 'spam again' })).body.message
+    const report = (await g.staff.api.post(`/messages/${message.id}/report`, { reason: 'spam' })).body.report
+    const until = new Date(Date.now() + 86_400_000).toISOString()
+    expect((await admin.api.post(`/admin/reports/${report.id}/resolve`, { action: 'dismiss', until })).status).toBe(422)
+    const res = await admin.api.post(`/admin/reports/${report.id}/resolve`, { action: 'suspend_user', note: 'a day off', until })
+    expect(res.status).toBe(200)
+    const users = (await admin.api.get(`/admin/users?q=${encodeURIComponent(g.client.user.email)}`)).body.users
+    expect(users[0].suspendedUntil).toBe(until)
+  })
+
   it('refuses unknown actions (422), unknown reports (404) and everyone but admins (404)', async () => {
     const { report } = await reportedMessage()
     expect((await admin.api.post(`/admin/reports/${report.id}/resolve`, { action: 'ban_forever' })).status).toBe(422)

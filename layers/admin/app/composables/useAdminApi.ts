@@ -11,6 +11,10 @@ export function useAdminApi() {
   return {
     listAudit: (query: AuditQuery) => api('/admin/audit', { query }),
     listReports: (status?: ReportStatus) => api('/admin/reports', { query: status ? { status } : {} }),
+    // Opening a report is itself audit-logged (report.view).
+    getReport: (id: string) => api(`/admin/reports/${id}`),
+    resolveReport: (id: string, body: { action: 'dismiss' | 'delete_message' | 'suspend_user', note?: string, until?: string }) =>
+      api(`/admin/reports/${id}/resolve`, json('POST', body)),
     // Admins read any conversation through the member endpoint: its title, status and member names.
     getConversation: (id: string) => api(`/conversations/${id}`),
 

@@ -41,7 +41,7 @@ export async function getReport(admin: AuthUser, reportId: string) {
  * moderation functions as the direct actions, so the events and audit rows are the same. The reporter is told
  * that their report was handled, never what was done.
  */
-export async function resolveReport(admin: AuthUser, reportId: string, body: { action: ResolveAction, note?: string }) {
+export async function resolveReport(admin: AuthUser, reportId: string, body: { action: ResolveAction, note?: string, until?: string }) {
   const db = await useDb()
   const [row] = await db.select().from(reports).where(eq(reports.id, reportId))
   if (!row) throw notFound('Report not found')
@@ -50,7 +50,7 @@ export async function resolveReport(admin: AuthUser, reportId: string, body: { a
   if (body.action === 'delete_message') await deleteMessageAsAdmin(admin, row.messageId, reason)
   if (body.action === 'suspend_user') {
     const [message] = await db.select({ senderId: messages.senderId }).from(messages).where(eq(messages.id, row.messageId))
-    await suspendUser(admin, message!.senderId, { reason })
+    await suspendUser(admin, message!.senderId, { reason, until: body.until })
   }
   const resolved = await db.transaction(async (tx) => {
     const [updated] = await tx.update(reports).set({
