@@ -44,7 +44,8 @@ export type AuditQuery = Omit<z.input<typeof AuditQuerySchema>, 'limit'> & { lim
 /** The actions the server writes so far (docs/api.md); the filter also takes any other. */
 export const AUDIT_ACTIONS = [
   'project.create', 'member.add', 'member.remove', 'invite.create', 'invite.redeem', 'conversation.create',
-  'participant.remove', 'message.delete', 'message.restore', 'conversation.lock', 'conversation.archive',
-  'conversation.reactivate', 'user.suspend', 'user.unsuspend'
+  'participant.add', 'participant.remove', 'message.delete', 'message.restore', 'conversation.lock',
+  'conversation.archive', 'conversation.reactivate', 'user.create', 'user.signup', 'user.role', 'user.suspend',
+  'user.unsuspend', 'report.view', 'report.resolve', 'conversation.export', 'project.export'
 ] as const
-export const AUDIT_TARGET_TYPES = ['project', 'user', 'invite', 'conversation', 'message'] as const
+export const AUDIT_TARGET_TYPES = ['project', 'user', 'invite', 'conversation', 'message', 'report'] as const
