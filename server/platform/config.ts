@@ -52,6 +52,12 @@ export function readConfig() {
     },
     eventRetentionSeconds: intEnv('EVENT_RETENTION_SECONDS', 30 * 86_400),
     eventPruneIntervalSeconds: intEnv('EVENT_PRUNE_INTERVAL_SECONDS', 3600, { positive: true }),
+    analytics: {
+      /** How often the analytics views are refreshed, once per interval across all instances (1 s to 12 h). */
+      refreshSeconds: intEnv('ANALYTICS_REFRESH_SECONDS', 300, { positive: true }),
+      /** Quiet hours after a staff reply before a client's next message starts a new thread. */
+      firstResponseGapHours: intEnv('FIRST_RESPONSE_GAP_HOURS', 4, { positive: true })
+    },
     presenceTtlSeconds: intEnv('PRESENCE_TTL_SECONDS', 60, { positive: true }),
     realtime: {
       heartbeatMs: intEnv('WS_HEARTBEAT_MS', 25_000, { positive: true }),

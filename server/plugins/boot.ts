@@ -1,8 +1,10 @@
 import { closeDatabase, setStartup, useDatabaseHandle } from '../adapters/database/use-database'
 import { closeBus } from '../adapters/bus/use-bus'
 import { closeRedis } from '../adapters/redis-connection'
+import { refreshAnalytics } from '../domain/analytics/refresh'
 import { pruneEvents } from '../domain/events/prune'
 import { useConfig } from '../platform/config'
+import { isApiError } from '../platform/errors'
 import { createPgBossRunner } from '../platform/jobs/pg-boss'
 import { setJobRunner, useJobs } from '../platform/jobs/use-jobs'
 import { useLogger } from '../platform/logger'
@@ -28,6 +30,12 @@ export default defineNitroPlugin((nitroApp) => {
     // Event retention, once per interval across all instances: feeds older than the cutoff answer `reset`.
     jobs.every('events.prune', config.eventPruneIntervalSeconds, async () => {
       await pruneEvents(handle.db, new Date(Date.now() - config.eventRetentionSeconds * 1000))
+    })
+    // Analytics views, once per interval across all instances; a refresh an admin started is as good as this one.
+    jobs.every('analytics.refresh', config.analytics.refreshSeconds, async () => {
+      await refreshAnalytics('schedule').catch((error) => {
+        if (!isApiError(error) || error.data.code !== 'conflict') throw error
+      })
     })
     await jobs.start()
     setJobRunner(jobs)

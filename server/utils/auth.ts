@@ -35,3 +35,10 @@ export async function requireAdmin(event: H3Event): Promise<AuthUser> {
   if (user.role !== 'admin') throw apiError('not_found', 'Not found')
   return user
 }
+
+/** A global admin or analyst (contract §1: analysts reach the analytics endpoints only); anyone else gets 404. */
+export async function requireAnalyticsReader(event: H3Event): Promise<AuthUser> {
+  const user = await requireUser(event)
+  if (user.role !== 'admin' && user.role !== 'analyst') throw apiError('not_found', 'Not found')
+  return user
+}

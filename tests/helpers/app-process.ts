@@ -97,8 +97,12 @@ export async function startApp(env: Record<string, string>, mode: 'postgres' | '
 
 export interface TestStack { app: AppProcess, teardown: () => Promise<void> }
 
-/** One app with its own database (Postgres + Redis prefix, or a temp PGlite dir). */
-export async function startTestStack(mode: 'postgres' | 'pglite', extraEnv: Record<string, string> = {}): Promise<TestStack> {
+/**
+ * One app with its own database (Postgres + Redis prefix, or a temp PGlite dir). `beforeStart` gets the app's
+ * env before it boots: the only moment a test can write rows straight into PGlite, which the app then owns.
+ */
+export async function startTestStack(mode: 'postgres' | 'pglite', extraEnv: Record<string, string> = {},
+  beforeStart?: (env: Record<string, string>) => Promise<void>): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sb-test-'))
   const prefix = `sbtest:${randomBytes(4).toString('hex')}:`
   const env: Record<string, string> = {
@@ -119,6 +123,7 @@ export async function startTestStack(mode: 'postgres' | 'pglite', extraEnv: Reco
     env.REDIS_PREFIX = prefix
     drop = db.drop
   }
+  await beforeStart?.(env)
   const app = await startApp(env, mode)
   return {
     app,
