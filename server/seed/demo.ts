@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../adapters/database/database'
 import { useDb } from '../adapters/database/use-database'
 import { useLogger } from '../platform/logger'
@@ -7,10 +7,14 @@ import { createConversation } from '../domain/conversations/conversations'
 import { commitNewMessage, deleteMessage, editMessage, resolveMentions } from '../domain/messages/messages'
 import { setReaction } from '../domain/reactions/reactions'
 import { conversations, messages, projectMembers, projects } from '../db/schema'
+import { refreshAnalytics } from '../domain/analytics/refresh'
 import { ensureAccount } from './accounts'
+import { seedHistory } from './history'
 
 /** Every demo account signs in with this password (README "Demo sign-ins"); embedded default only. */
 export const DEMO_PASSWORD = 'switchboard-demo'
+// The live-seeded messages are spaced this far apart, newest a few minutes ago; the history ends before them.
+const SPACING_MINUTES = 37
 
 const PROJECTS = [
   {
@@ -50,9 +54,11 @@ const LINES = [
 
 /** Two demo projects with people of every role and conversations of every kind (embedded default only). */
 export async function seedDemoData(db: Database) {
+  let seeded = false
   for (const spec of PROJECTS) {
     const [exists] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, spec.slug))
     if (exists) continue
+    seeded = true
     const [project] = await db.insert(projects).values({ slug: spec.slug, name: spec.name }).returning()
     const people: Record<string, AuthUser & { projectRole: string }> = {}
     for (const [handle, displayName, role] of spec.people) {
@@ -73,16 +79,27 @@ export async function seedDemoData(db: Database) {
     ]
     for (const k of kinds) {
       const { conversation } = await createConversation(owner, project!.id, { title: k.title, kind: k.kind, participantIds: others(k.members) })
-      await seedMessages(conversation.id, k.posters ?? k.members, k.messages)
+      const history = await seedHistory(db, conversation, k.posters ?? k.members, historyEnd(k.messages))
+      await seedMessages(conversation.id, k.posters ?? k.members, k.messages, history)
     }
+    // History only, ending with a question nobody has answered yet: the dashboard's unanswered threads.
+    const billing = [...staff, clients.at(-1)!]
+    const { conversation: escalation } = await createConversation(owner, project!.id, { title: 'Billing escalation', kind: 'support', participantIds: others(billing) })
+    await seedHistory(db, escalation, billing, Date.now(), { waiting: true })
     const { conversation: dm } = await createConversation(clients[0]!, project!.id, { kind: 'dm', participantIds: [owner.id] })
-    await seedMessages(dm.id, [clients[0]!, owner], 24)
+    const dmHistory = await seedHistory(db, dm, [clients[0]!, owner], historyEnd(24))
+    await seedMessages(dm.id, [clients[0]!, owner], 24, dmHistory)
     // The demo password is public (README) and only ever set on the embedded default.
     useLogger().info(`demo project "${spec.name}" seeded: sign in as ${spec.people.map(p => `${p[0]}@${spec.domain}`).join(', ')} / ${DEMO_PASSWORD}`)
   }
+  // The dashboard shows the demo at once instead of after the first scheduled refresh.
+  if (seeded) await refreshAnalytics('seed')
 }
 
-async function seedMessages(conversationId: string, posters: AuthUser[], count: number) {
+/** Where a conversation's history stops: an hour before its oldest live-seeded message. */
+const historyEnd = (liveMessages: number) => Date.now() - (liveMessages * SPACING_MINUTES + 60) * 60_000
+
+async function seedMessages(conversationId: string, posters: AuthUser[], count: number, afterSeq: number) {
   const sent: Array<{ id: string, sender: AuthUser }> = []
   for (let i = 0; i < count; i++) {
     const sender = posters[i % posters.length]!
@@ -99,6 +116,6 @@ async function seedMessages(conversationId: string, posters: AuthUser[], count: 
   // Spread the history over the past days (newest a few minutes ago) so the demo reads like a real project.
   const db = await useDb()
   const [conversation] = await db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId))
-  await db.update(messages).set({ createdAt: sql`now() - ((${conversation!.lastSeq} - ${messages.seq}) * interval '37 minutes')` })
-    .where(eq(messages.conversationId, conversationId))
+  await db.update(messages).set({ createdAt: sql`now() - ((${conversation!.lastSeq} - ${messages.seq}) * ${SPACING_MINUTES} * interval '1 minute')` })
+    .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, afterSeq)))
 }
