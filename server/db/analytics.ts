@@ -2,7 +2,7 @@ import { bigint, boolean, date, doublePrecision, integer, pgSchema, text, timest
 
 /**
  * The `analytics` schema: materialized views and their bookkeeping, created by the hand-written migration
- * drizzle/0004_analytics_views.sql. Declared outside schema/ so drizzle-kit neither generates nor drops them;
+ * drizzle/0005_analytics_views.sql. Declared outside schema/ so drizzle-kit neither generates nor drops them;
  * the views are `.existing()` for the same reason. Metric definitions: docs/analytics.md.
  */
 export const analyticsSchema = pgSchema('analytics')
