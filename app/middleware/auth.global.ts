@@ -10,4 +10,6 @@ export default defineNuxtRouteMiddleware(async (to) => {
     return navigateTo({ path: '/login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } })
   }
   if (user && to.path === '/login') return navigateTo('/')
+  // Analysts belong to no project: their home is the analytics dashboard (layers/admin).
+  if (user?.role === 'analyst' && to.path === '/') return navigateTo('/admin/analytics', { replace: true })
 })

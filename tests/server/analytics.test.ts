@@ -141,12 +141,22 @@ describe('analytics', () => {
 
   it('hides the analytics routes from members (404) and signed-out callers (401)', async () => {
     for (const actor of [members.owner, members.staff, members.client]) {
-      for (const path of ['/admin/analytics', '/admin/analytics/conversations', '/admin/analytics/conversations.csv']) {
+      for (const path of ['/admin/analytics', '/admin/analytics/conversations', '/admin/analytics/conversations.csv', '/admin/analytics/projects']) {
         expect((await actor.api.get(path)).status).toBe(404)
       }
       expect((await actor.api.post('/admin/analytics/refresh')).status).toBe(404)
     }
     expect((await new Api(stack.app.baseURL).get('/admin/analytics')).status).toBe(401)
+  })
+
+  it('lists the projects for the dashboard\'s filter to analysts and admins, and says how often the views refresh', async () => {
+    for (const reader of [analyst, admin]) {
+      const res = await reader.api.get('/admin/analytics/projects')
+      expect(res.status).toBe(200)
+      expect(res.body.projects).toContainEqual({ id: fx.projectId, name: fx.projectName })
+      expect(Object.keys(res.body.projects[0]).sort()).toEqual(['id', 'name'])
+    }
+    expect((await analyst.api.get(`/admin/analytics?${range()}`)).body.refreshIntervalSeconds).toBe(43200)
   })
 
   it('refuses bad queries with 400 validation_failed', async () => {

@@ -27,7 +27,12 @@ export function useAdminApi() {
     listProjects: () => api('/projects'),
     listConversationsOf: (projectId: string) => api('/admin/conversations', { query: { projectId, limit: 200 } }),
     listExports: (query: { cursor?: string, limit?: number } = {}) => api('/admin/exports', { query }),
-    getExport: (id: string) => api(`/admin/exports/${id}`)
+    getExport: (id: string) => api(`/admin/exports/${id}`),
+
+    getAnalytics: (query: AnalyticsFilters) => api('/admin/analytics', { query }),
+    listAnalyticsConversations: (query: AnalyticsFilters & { day?: string }) => api('/admin/analytics/conversations', { query }),
+    listAnalyticsProjects: () => api('/admin/analytics/projects'),
+    refreshAnalytics: () => api('/admin/analytics/refresh', { method: 'POST' })
   }
 }
 
@@ -36,6 +41,11 @@ type Answer<K extends keyof AdminApi> = Awaited<ReturnType<AdminApi[K]>>
 export type AuditEntry = Answer<'listAudit'>['entries'][number]
 export type AdminReport = Answer<'listReports'>['reports'][number]
 export type ExportRun = Answer<'getExport'>['export']
+export type AnalyticsSummary = Answer<'getAnalytics'>
+export type AnalyticsConversation = Answer<'listAnalyticsConversations'>['conversations'][number]
+/** The dashboard's filters, as GET /admin/analytics takes them (days are UTC YYYY-MM-DD). */
+export interface AnalyticsFilters { projectId?: string, from?: string, to?: string, kind?: ConversationKind }
+export type ConversationKind = 'project' | 'support' | 'announcement' | 'group' | 'dm'
 export type ReportStatus = 'open' | 'resolved' | 'dismissed'
 
 /** GET /admin/audit's filters, from the server's own query schema (limit as a number, not query text). */

@@ -41,6 +41,8 @@ export async function getAnalyticsSummary(viewer: AuthUser, query: AnalyticsQuer
     previous: { from: previous.from, to: previous.to, ...previousTotals },
     refreshedAt: refresh?.refreshedAt.toISOString() ?? null,
     refreshDurationMs: refresh?.refreshDurationMs ?? null,
+    // The dashboard calls the numbers stale once they are older than two intervals.
+    refreshIntervalSeconds: useConfig().analytics.refreshSeconds,
     firstResponseGapHours: useConfig().analytics.firstResponseGapHours,
     unansweredAfterHours: query.unansweredAfterHours,
     definitions: DEFINITIONS
@@ -113,4 +115,14 @@ export async function listConversationNames(db: Database, ids: string[]) {
     .from(conversations).innerJoin(projects, eq(projects.id, conversations.projectId))
     .where(inArray(conversations.id, ids))
   return new Map(rows.map(r => [r.id, { title: r.title, projectName: r.projectName }]))
+}
+
+/**
+ * GET /admin/analytics/projects: the project filter's choices, for analysts too. Project names are the
+ * organisation's labels, not people's: analysts still never see conversation titles, user names or members.
+ */
+export async function listAnalyticsProjects() {
+  const db = await useDb()
+  const rows = await db.select({ id: projects.id, name: projects.name }).from(projects).orderBy(projects.name, projects.id)
+  return { projects: rows }
 }
