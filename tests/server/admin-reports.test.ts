@@ -142,6 +142,17 @@ describe('admin user management', () => {
     expect(literal.status).toBe(200)
   })
 
+  it('finds a user by their exact id, with the other filters still applied', async () => {
+    const g = await createProjectFixture(baseURL(), admin)
+    const byId = await admin.api.get(`/admin/users?q=${g.client.user.id.toUpperCase()}`)
+    expect(byId.status).toBe(200)
+    expect(byId.body.users.map((u: any) => u.id)).toEqual([g.client.user.id])
+    expect(Date.parse(byId.body.users[0].createdAt)).toBeLessThanOrEqual(Date.now())
+    expect((await admin.api.get(`/admin/users?q=${g.client.user.id}&role=admin`)).body.users).toEqual([])
+    expect((await admin.api.get(`/admin/users?q=${g.client.user.id.slice(0, 8)}`)).body.users).toEqual([])
+    for (const actor of [g.owner, await signInAnalyst()]) expect((await actor.api.get(`/admin/users?q=${g.client.user.id}`)).status).toBe(404)
+  })
+
   it('changes a user\'s role with an audit row, but never the admin\'s own', async () => {
     const g = await createProjectFixture(baseURL(), admin)
     const res = await admin.api.patch(`/admin/users/${g.staff.user.id}`, { role: 'analyst', reason: 'moved to reporting' })

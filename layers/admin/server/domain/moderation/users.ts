@@ -20,7 +20,8 @@ export function toAdminUser(row: UserRow) {
     ...toPublicUser(row),
     suspended: isSuspended(row),
     suspendedUntil: isSuspended(row) ? row.suspendedUntil!.toISOString() : null,
-    suspendedReason: isSuspended(row) ? row.suspendedReason : null
+    suspendedReason: isSuspended(row) ? row.suspendedReason : null,
+    createdAt: row.createdAt.toISOString()
   }
 }
 
@@ -64,12 +65,17 @@ export async function unsuspendUser(admin: AuthUser, userId: string, reason?: st
   return { user: toAdminUser(updated) }
 }
 
-/** GET /admin/users: search by email, name or handle; filter by role and suspension; newest first. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** GET /admin/users: search by email, name, handle or exact id; filter by role and suspension; newest first. */
 export async function listUsers(filters: { q?: string, role?: UserRow['role'], suspended?: 'true' | 'false', cursor?: string, limit: number }) {
   const db = await useDb()
-  const like = filters.q ? containsPattern(filters.q) : undefined
+  const q = filters.q?.trim()
+  const like = q ? containsPattern(q) : undefined
+  // An id finds its user too: the admin pages keep a chosen user as an id in the URL and look its name up here.
+  const byId = q && UUID.test(q) ? eq(users.id, q.toLowerCase()) : undefined
   const rows = await db.select().from(users).where(and(
-    like ? or(ilike(users.email, like), ilike(users.displayName, like), ilike(users.handle, like)) : undefined,
+    like ? or(ilike(users.email, like), ilike(users.displayName, like), ilike(users.handle, like), byId) : undefined,
     filters.role ? eq(users.role, filters.role) : undefined,
     filters.suspended === 'true' ? gt(users.suspendedUntil, sql`now()`) : undefined,
     filters.suspended === 'false' ? or(isNull(users.suspendedUntil), sql`${users.suspendedUntil} <= now()`) : undefined,
