@@ -1,47 +1,6 @@
-import type { LocationQuery } from 'vue-router'
-
 export const AUDIT_FILTER_KEYS = ['action', 'targetType', 'targetId', 'actorId', 'from', 'to'] as const
 export type AuditFilterKey = typeof AUDIT_FILTER_KEYS[number]
 export type AuditFilters = Partial<Record<AuditFilterKey, string>>
 
-const DEFAULT_LIMIT = 50
-
-function firstString(value: LocationQuery[string] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined
-}
-
-/**
- * The audit log's filters live in the URL query (shareable, and Back restores them); the API validates them,
- * so a bad value shows the API's own message. `limit` is the page size, 1–200.
- */
-export function useAuditFilters() {
-  const route = useRoute()
-  const router = useRouter()
-
-  const filters = computed<AuditFilters>(() => {
-    const out: AuditFilters = {}
-    for (const key of AUDIT_FILTER_KEYS) {
-      const v = firstString(route.query[key])
-      if (v) out[key] = v
-    }
-    return out
-  })
-  const limit = computed(() => {
-    const n = Number(firstString(route.query.limit))
-    return Number.isInteger(n) && n >= 1 && n <= 200 ? n : DEFAULT_LIMIT
-  })
-  const active = computed(() => Object.keys(filters.value).length > 0)
-
-  function apply(next: AuditFilters) {
-    const query: Record<string, string> = {}
-    for (const key of AUDIT_FILTER_KEYS) {
-      const v = next[key]?.trim()
-      if (v) query[key] = v
-    }
-    if (route.query.limit) query.limit = String(limit.value)
-    return router.push({ query })
-  }
-
-  return { filters, limit, active, apply, clear: () => apply({}) }
-}
+/** The audit log's filters ⇄ the URL query (see useListFilters). */
+export const useAuditFilters = () => useListFilters(AUDIT_FILTER_KEYS)

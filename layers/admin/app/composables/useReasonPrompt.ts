@@ -1,0 +1,48 @@
+import type { ReasonInput } from '../components/admin/AdminReasonModal.vue'
+
+export interface ReasonPrompt {
+  title: string
+  description: string
+  confirmLabel: string
+  withUntil?: boolean
+  /** The API call; resolves to the sentence the toast and the status line say. */
+  run: (input: ReasonInput) => Promise<string>
+}
+
+/**
+ * One AdminReasonModal shared by a page's destructive actions: `ask()` opens it for an action; after a success a
+ * toast and a status line say what happened. When the button that opened it is gone or disabled by then (a
+ * removed row, a status that is now current), focus moves to the status line rather than to nothing.
+ */
+export function useReasonPrompt() {
+  const toast = useToast()
+  const open = ref(false)
+  const prompt = shallowRef<ReasonPrompt>({ title: '', description: '', confirmLabel: '', run: async () => '' })
+  const lastResult = ref('')
+  const statusEl = ref<HTMLElement | null>(null)
+  let result: string | undefined
+
+  function ask(next: ReasonPrompt) {
+    prompt.value = next
+    result = undefined
+    open.value = true
+  }
+  const run = async (input: ReasonInput) => {
+    result = await prompt.value.run(input)
+  }
+  function done() {
+    lastResult.value = result ?? 'Done'
+    toast.add({ title: lastResult.value, color: 'success', icon: 'i-lucide-check' })
+  }
+  function closed() {
+    if (result === undefined) return
+    result = undefined
+    // The dialog hands focus back to its opener first; check once that has happened.
+    setTimeout(() => {
+      const active = document.activeElement as HTMLElement | null
+      if (!active || active === document.body || !active.isConnected || active.matches(':disabled')) statusEl.value?.focus()
+    }, 0)
+  }
+
+  return { open, prompt, run, done, closed, lastResult, statusEl, ask }
+}
