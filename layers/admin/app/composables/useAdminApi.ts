@@ -39,7 +39,6 @@ export function useAdminApi() {
     suspendUser: (id: string, body: { reason: string, until?: string }) => api(`/admin/users/${id}/suspend`, json('POST', body)),
     unsuspendUser: (id: string, reason: string) => api(`/admin/users/${id}/unsuspend`, json('POST', { reason })),
     listProjects: () => api('/projects'),
-    listConversationsOf: (projectId: string) => api('/admin/conversations', { query: { projectId, limit: 200 } }),
     listExports: (query: { cursor?: string, limit?: number } = {}) => api('/admin/exports', { query }),
     getExport: (id: string) => api(`/admin/exports/${id}`),
 
