@@ -41,6 +41,9 @@ test('an analyst lands on the dashboard, filters by project in the URL, drills i
   const messages = page.getByTestId('kpi-messages').getByTestId('kpi-value')
   await expect(messages).not.toHaveText('0')
   await expect(page.getByTestId('kpi-median').getByTestId('kpi-value')).not.toHaveText('—')
+  // The three charts are drawn (canvas, named by what they show).
+  await expect(page.locator('canvas[role="img"]')).toHaveCount(3)
+  await expect(page.getByRole('img', { name: /Messages per day, stacked by conversation kind/ })).toBeVisible()
 
   // Drill-down through the chart's table (the keyboard's way in): today's bar, by id and counts only.
   const chart = page.locator('figure', { hasText: 'Messages per day' })

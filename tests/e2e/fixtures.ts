@@ -31,6 +31,17 @@ function appURL(): string {
 }
 
 export const test = base.extend<{ world: World }, { admin: Actor, project: ProjectFixture }>({
+  // After a full page load of an admin URL, wait until Vue has hydrated the page (both layouts mark it), or a
+  // click on a busy machine can land on server-rendered markup that has no handlers yet.
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page)
+    page.goto = async (url, options) => {
+      const response = await goto(url, options)
+      if (/^\/admin(\/|\?|$)/.test(url)) await page.locator('[data-hydrated]').first().waitFor()
+      return response
+    }
+    await use(page)
+  },
   baseURL: [async ({}, use) => { // eslint-disable-line no-empty-pattern -- Playwright reads dependencies from the pattern
     await use(appURL())
   }, { scope: 'test' }],
