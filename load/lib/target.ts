@@ -24,9 +24,9 @@ export interface Target {
 // The same values the booted app gets; RATE_LIMITS=off because the bench sends in bursts (contract §6).
 const BENCH_ENV = { RATE_LIMITS: 'off', TOKEN_TTL_SECONDS: '3600' }
 
-/** Boots the built app (SB_BUILD_DIR honoured) with a fresh database, plus extra instances sharing it. */
-export async function bootTarget(mode: 'postgres' | 'pglite', config: BenchConfig): Promise<Target> {
-  const stack = await startTestStack(mode, BENCH_ENV)
+/** Boots the built app (SB_BUILD_DIR honoured) with a fresh database, plus extra instances sharing it; `env` adds settings. */
+export async function bootTarget(mode: 'postgres' | 'pglite', config: BenchConfig, env: Record<string, string> = {}): Promise<Target> {
+  const stack = await startTestStack(mode, { ...BENCH_ENV, ...env })
   const apps: AppProcess[] = [stack.app]
   let probe: ServerProbe | undefined
   try {
