@@ -28,7 +28,7 @@ async function settledRefreshes(cluster: Cluster, sql: postgres.Sql, completedAt
     const completed = (jobs: Job[]) => jobs.filter(j => j.state === 'completed').map(j => j.id).sort().join()
     const quiet = [...before, ...after].every(j => j.state !== 'active')
     const jobs = after.filter(j => j.state === 'completed')
-    return quiet && completed(before) === completed(after) && jobs.length >= completedAtLeast && { jobs, refreshes }
+    return quiet && completed(before) === completed(after) && jobs.length >= completedAtLeast ? { jobs, refreshes } : undefined
   }, `${completedAtLeast} completed scheduled refreshes at a quiet moment`, 90_000, 100)
 }
 
