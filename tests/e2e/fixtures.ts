@@ -31,13 +31,13 @@ function appURL(): string {
 }
 
 export const test = base.extend<{ world: World }, { admin: Actor, project: ProjectFixture }>({
-  // After a full page load of an admin URL, wait until Vue has hydrated the page (both layouts mark it), or a
-  // click on a busy machine can land on server-rendered markup that has no handlers yet.
+  // After every full page load, wait until Vue has hydrated it (app/plugins/hydrated.client.ts marks <html>), or a
+  // click or a keystroke on a busy machine can land on server-rendered markup that has no handlers yet.
   page: async ({ page }, use) => {
     const goto = page.goto.bind(page)
     page.goto = async (url, options) => {
       const response = await goto(url, options)
-      if (/^\/admin(\/|\?|$)/.test(url)) await page.locator('[data-hydrated]').first().waitFor()
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
       return response
     }
     await use(page)
