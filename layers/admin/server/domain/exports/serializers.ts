@@ -42,10 +42,13 @@ function csvValues(m: ExportMessage): unknown[] {
   ]
 }
 
+export const csvHeader = () => csvRow([...CSV_COLUMNS])
+export const csvBatch = (batch: ExportMessage[]) => batch.map(m => csvRow(csvValues(m))).join('')
+
 /** A header row, then one row per message; edits, reactions, files and mentions as JSON text. */
 export async function* csvChunks(batches: Batches): AsyncGenerator<string> {
-  yield csvRow([...CSV_COLUMNS])
-  for await (const batch of batches) yield batch.map(m => csvRow(csvValues(m))).join('')
+  yield csvHeader()
+  for await (const batch of batches) yield csvBatch(batch)
 }
 
 /** Passes batches through, counting messages and deleted ones (for the zip manifest and the progress bar). */

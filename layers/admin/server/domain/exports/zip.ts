@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import type { WriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PassThrough, Readable, Transform } from 'node:stream'
 import { ZipFile } from 'yazl'
 import { useObjectStorage } from '#server/adapters/storage/use-storage'
-import { csvChunks, ndjsonChunks, tally } from './serializers'
+import { csvBatch, csvHeader, ndjsonChunks, tally } from './serializers'
 import type { ExportHeader } from './serializers'
 import { readFileBatches, readMessageBatches } from './reader'
-import type { ExportRange, StoredFile } from './reader'
+import type { ExportMessage, ExportRange, StoredFile } from './reader'
 import type { ExportProgress } from './runs'
 
 interface ManifestEntry { path: string, size: number, sha256: string }
@@ -30,6 +35,23 @@ function measured(path: string, entries: ManifestEntry[], onEnd?: () => void): T
       done()
     }
   })
+}
+
+/** Passes batches through while writing them as CSV rows to `file` (header first), honouring its backpressure. */
+async function* teeCsv(batches: AsyncIterable<ExportMessage[]>, file: WriteStream): AsyncGenerator<ExportMessage[]> {
+  const write = async (text: string) => {
+    if (!file.write(text)) await once(file, 'drain')
+  }
+  try {
+    await write(csvHeader())
+    for await (const batch of batches) {
+      await write(csvBatch(batch))
+      yield batch
+    }
+  } finally {
+    file.end()
+    if (!file.closed) await once(file, 'close')
+  }
 }
 
 /** `files/<id>-<name>`, with a name that cannot climb out of files/, hide itself or break `sha256sum -c`. */
@@ -70,7 +92,13 @@ export function zipBundle(head: object, parts: ZipPart[], progress?: ExportProgr
   const fail = (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error)))
   zip.on('error', fail)
   // A client that goes away ends the output: stop reading the database and close open files.
-  out.once('close', () => open.forEach(s => s.destroy()))
+  out.once('close', () => {
+    open.forEach(s => s.destroy())
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true })
+  })
+  // The scratch folder for the CSV copies, made when the first part needs it and removed with the output.
+  let scratchDir: string | undefined
+  const scratch = () => (scratchDir ??= mkdtempSync(join(tmpdir(), 'switchboard-export-')))
 
   function add(path: string, compress: boolean, source: () => Promise<Readable>, onEnd?: () => void) {
     zip.addReadStreamLazy(path, { mtime, compress }, (cb) => {
@@ -84,14 +112,16 @@ export function zipBundle(head: object, parts: ZipPart[], progress?: ExportProgr
   }
 
   const storage = useObjectStorage()
-  async function addPart(part: ZipPart, partCounts: Counts) {
+  async function addPart(part: ZipPart, partCounts: Counts, index: number) {
     if (part.conversation) {
       add(`${part.prefix}conversation.json`, true, async () => byteStream([`${JSON.stringify(part.conversation, null, 2)}\n`]))
     }
-    // The progress bar follows the first pass over the messages; the CSV pass re-reads the same range.
-    const firstPass = tally(readMessageBatches(part.range), partCounts, n => progress?.addMessages(n))
-    add(`${part.prefix}messages.ndjson`, true, async () => byteStream(ndjsonChunks(firstPass)))
-    add(`${part.prefix}messages.csv`, true, async () => byteStream(csvChunks(readMessageBatches(part.range))))
+    // One pass over the messages: the ndjson entry streams into the zip while the same batches are written as CSV
+    // to a scratch file, which becomes the next entry. Both entries hold the same rows, and the database is read once.
+    const csvPath = join(scratch(), `${index}.csv`)
+    const batches = tally(readMessageBatches(part.range), partCounts, n => progress?.addMessages(n))
+    add(`${part.prefix}messages.ndjson`, true, async () => byteStream(ndjsonChunks(teeCsv(batches, createWriteStream(csvPath)))))
+    add(`${part.prefix}messages.csv`, true, async () => createReadStream(csvPath))
     for await (const batch of readFileBatches(part.range)) {
       for (const file of batch) {
         if (out.destroyed) return
@@ -111,7 +141,7 @@ export function zipBundle(head: object, parts: ZipPart[], progress?: ExportProgr
   }
 
   async function addAll() {
-    for (const [i, part] of parts.entries()) await addPart(part, perPart[i]!)
+    for (const [i, part] of parts.entries()) await addPart(part, perPart[i]!, i)
     add('manifest.json', true, async () => {
       for (const c of perPart) for (const key of Object.keys(counts) as (keyof Counts)[]) counts[key] += c[key]
       const conversations = parts.length > 1 || parts[0]?.conversation
