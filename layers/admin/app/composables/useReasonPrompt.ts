@@ -44,5 +44,16 @@ export function useReasonPrompt() {
     }, 0)
   }
 
-  return { open, prompt, run, done, closed, lastResult, statusEl, ask }
+  // For <AdminReasonPrompt>: it renders the status line and the modal, and reports back through these.
+  const bindStatus = (el: unknown) => {
+    statusEl.value = el instanceof HTMLElement ? el : null
+  }
+  const setOpen = (value: boolean) => {
+    open.value = value
+  }
+
+  return { open, prompt, run, done, closed, lastResult, statusEl, ask, bindStatus, setOpen }
 }
+
+/** What `<AdminReasonPrompt :state>` renders from. */
+export type ReasonPromptState = ReturnType<typeof useReasonPrompt>

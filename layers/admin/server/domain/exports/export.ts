@@ -13,7 +13,7 @@ import { notFound } from '#server/platform/errors'
 import { readMessageBatches } from './reader'
 import type { ExportRange } from './reader'
 import { ExportProgress, insertRun } from './runs'
-import type { ExportOutcome } from './runs'
+import type { ExportOutcome, NewRun } from './runs'
 import { csvChunks, jsonChunks, ndjsonChunks, tally } from './serializers'
 import type { ExportHeader } from './serializers'
 import { byteStream, zipBundle } from './zip'
@@ -70,31 +70,38 @@ function countingBytes(progress: ExportProgress) {
   })
 }
 
+/**
+ * The run row and its audit row, in one transaction: both say an export was started, whether or not the client
+ * reads it to the end; the run then follows its progress and how it ended.
+ */
+async function recordStart(run: NewRun, audit: { action: string, targetType: string, details?: Record<string, unknown> }) {
+  const db = await useDb()
+  return db.transaction(async (tx) => {
+    const id = await insertRun(tx, run)
+    await appendAudit(tx, {
+      actorId: run.actorId, action: audit.action, targetType: audit.targetType, targetId: run.targetId,
+      projectId: run.projectId, details: { format: run.format, ...run.parameters, exportId: id, ...audit.details }
+    })
+    return id
+  })
+}
+
 const exporter = (admin: AuthUser) => ({ id: admin.id, email: admin.email, displayName: admin.displayName })
 const parameters = (params: ExportParams) => ({ from: params.from ?? null, to: params.to ?? null })
 const dateOf = (iso?: string) => (iso ? new Date(iso) : undefined)
 
 /**
- * GET /admin/conversations/:id/export: records the run and the audit row together, then returns the download as a
- * stream that reads the conversation a batch at a time. Both rows say an export was started, whether or not the
- * client reads it to the end; the run row then follows its progress and how it ended.
+ * GET /admin/conversations/:id/export: records the start, then returns the download as a stream that reads the
+ * conversation a batch at a time.
  */
 export async function startConversationExport(admin: AuthUser, conversationId: string, params: ExportParams): Promise<Download> {
   const { conversation } = await requireConversation(admin, conversationId)
   const totals = await countTotals(eq(conversations.id, conversationId), dateOf(params.from), dateOf(params.to))
-  const db = await useDb()
-  const runId = await db.transaction(async (tx) => {
-    const id = await insertRun(tx, {
-      id: params.exportId, actorId: admin.id, scope: 'conversation', targetId: conversationId, projectId: conversation.projectId,
-      format: params.format, parameters: parameters(params),
-      messagesTotal: totals.messages, filesTotal: params.format === 'zip' ? totals.files : 0
-    })
-    await appendAudit(tx, {
-      actorId: admin.id, action: 'conversation.export', targetType: 'conversation', targetId: conversationId,
-      projectId: conversation.projectId, details: { format: params.format, ...parameters(params), exportId: id }
-    })
-    return id
-  })
+  const runId = await recordStart({
+    id: params.exportId, actorId: admin.id, scope: 'conversation', targetId: conversationId, projectId: conversation.projectId,
+    format: params.format, parameters: parameters(params),
+    messagesTotal: totals.messages, filesTotal: params.format === 'zip' ? totals.files : 0
+  }, { action: 'conversation.export', targetType: 'conversation' })
   const progress = new ExportProgress(runId)
   const header: ExportHeader = {
     conversation: describe(conversation),
@@ -125,17 +132,10 @@ export async function startProjectExport(admin: AuthUser, projectId: string, par
   const list = await db.select().from(conversations).where(eq(conversations.projectId, projectId))
     .orderBy(asc(conversations.createdAt), asc(conversations.id))
   const totals = await countTotals(eq(conversations.projectId, projectId), dateOf(params.from), dateOf(params.to))
-  const runId = await db.transaction(async (tx) => {
-    const id = await insertRun(tx, {
-      id: params.exportId, actorId: admin.id, scope: 'project', targetId: projectId, projectId,
-      format: 'zip', parameters: parameters(params), messagesTotal: totals.messages, filesTotal: totals.files
-    })
-    await appendAudit(tx, {
-      actorId: admin.id, action: 'project.export', targetType: 'project', targetId: projectId, projectId,
-      details: { format: 'zip', ...parameters(params), exportId: id, conversations: list.length }
-    })
-    return id
-  })
+  const runId = await recordStart({
+    id: params.exportId, actorId: admin.id, scope: 'project', targetId: projectId, projectId,
+    format: 'zip', parameters: parameters(params), messagesTotal: totals.messages, filesTotal: totals.files
+  }, { action: 'project.export', targetType: 'project', details: { conversations: list.length } })
   const progress = new ExportProgress(runId)
   const head = {
     project: { id: project.id, slug: project.slug, name: project.name },

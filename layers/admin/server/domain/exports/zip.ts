@@ -144,7 +144,8 @@ export function zipBundle(head: object, parts: ZipPart[], progress?: ExportProgr
     for (const [i, part] of parts.entries()) await addPart(part, perPart[i]!, i)
     add('manifest.json', true, async () => {
       for (const c of perPart) for (const key of Object.keys(counts) as (keyof Counts)[]) counts[key] += c[key]
-      const conversations = parts.length > 1 || parts[0]?.conversation
+      // A project bundle lists its conversations (even none); a conversation's bundle is that one conversation.
+      const conversations = 'project' in head
         ? parts.map((p, i) => ({ id: p.range.conversationId, path: p.prefix, counts: perPart[i] }))
         : undefined
       return byteStream([`${JSON.stringify({
