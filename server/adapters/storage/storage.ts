@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream'
 import { apiError } from '../../platform/errors'
 
-export interface StoredObject { size: number, sha256: string, contentType: string, updatedAt: Date }
+/** sha256 is known where the store computed it while writing (local disk); S3 leaves it to the file scanner. */
+export interface StoredObject { size: number, sha256?: string, contentType: string, updatedAt: Date }
 export interface PutOptions {
   contentType?: string
   /** Refuse (413, nothing kept) once the body passes this many bytes, while it streams. */
@@ -12,16 +13,24 @@ export interface PutOptions {
 export interface SignedUpload { url: string, method: 'PUT', headers: Record<string, string>, expiresAt: Date }
 export interface SignedDownload { url: string, expiresAt: Date }
 
-/** Provider-neutral object storage: local disk today; S3 / Supabase Storage implement the same shape. */
+/** Provider-neutral object storage: local disk, or any S3-protocol store (Supabase Storage, AWS, R2, MinIO). */
 export interface ObjectStorage {
-  readonly provider: 'local'
-  put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<{ size: number, sha256: string }>
+  readonly provider: 'local' | 's3'
+  put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<{ size: number, sha256?: string }>
   /** A stream of the object's bytes; 404 not_found when it does not exist. */
   get(key: string): Promise<Readable>
   stat(key: string): Promise<StoredObject | undefined>
   delete(key: string): Promise<void>
+  /**
+   * A direct upload for one object: the content type is bound into the signature, and the size too where the
+   * store can (S3 signs Content-Length = maxBytes exactly; local disk refuses bodies past maxBytes).
+   */
   signedUploadUrl(key: string, options: { contentType: string, maxBytes: number, expiresInSeconds?: number }): Promise<SignedUpload>
-  signedDownloadUrl(key: string, options: { fileName: string, expiresInSeconds?: number }): Promise<SignedDownload>
+  /**
+   * A short-lived download, always served as an attachment named fileName; contentType is what the response
+   * may claim (callers pass application/octet-stream for active types such as HTML or SVG).
+   */
+  signedDownloadUrl(key: string, options: { fileName: string, contentType?: string, expiresInSeconds?: number }): Promise<SignedDownload>
 }
 
 // Slash-separated segments that start with a letter or digit: no '..', no absolute paths, no hidden names.
