@@ -1,4 +1,6 @@
 /** Wire shapes of contract §3–§4, shared by the app, the server and the tests. */
+import type { BlockedReason } from './files'
+
 export type GlobalRole = 'admin' | 'analyst' | 'member'
 
 export interface PublicUser {
@@ -36,6 +38,11 @@ export interface FileInfo {
   mimeType: string
   sha256: string | null
   status: 'pending_upload' | 'pending_scan' | 'available' | 'blocked'
+  /** Extension: true once clamd passed the bytes; false where no virus scanner is configured (type/size checks only). */
+  virusScanned: boolean
+  /** Extension: why a blocked file was blocked; null otherwise. */
+  blockedReason: BlockedReason | null
+  /** A signed URL (5 min) of a small preview, for available images only. */
   thumbnailUrl?: string
   createdAt: string
 }

@@ -18,6 +18,7 @@ const WireUser: z.ZodType<PublicUser> = z.looseObject({
 const WireFile: z.ZodType<FileInfo> = z.looseObject({
   id: Uuid, conversationId: Uuid, messageId: Uuid.nullable(), fileName: z.string(), size: z.number(), mimeType: z.string(),
   sha256: z.string().nullable(), status: z.enum(['pending_upload', 'pending_scan', 'available', 'blocked']),
+  virusScanned: z.boolean(), blockedReason: z.enum(['infected', 'type_mismatch', 'type_not_allowed', 'size_mismatch', 'empty']).nullable(),
   thumbnailUrl: z.string().optional(), createdAt: Iso
 })
 const WireMessage: z.ZodType<Message> = z.looseObject({

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
-import { bigint, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { ReportEvidence } from '../../../shared/types'
+import type { BlockedReason } from '../../../shared/files'
 import { appSchema } from './base'
 import { conversations } from './conversations'
 import { users } from './users'
@@ -59,11 +60,25 @@ export const files = appSchema.table('files', {
   mimeType: text().notNull(),
   sha256: text(),
   status: fileStatus().notNull().default('pending_upload'),
+  // {projectId}/{conversationId}/{fileId}: made by the server, never from the file name.
   storageKey: text().notNull(),
+  /** The signed upload's deadline; a file still pending_upload after it is removed by the files.expire job. */
+  uploadExpiresAt: timestamp({ withTimezone: true }),
+  completedAt: timestamp({ withTimezone: true }),
+  scannedAt: timestamp({ withTimezone: true }),
+  /** clamd passed the bytes (false: no scanner configured, type and size checks only). */
+  virusScanned: boolean().notNull().default(false),
+  blockedReason: text().$type<BlockedReason>(),
+  /** What the scan found, for admins only: the signature name, or the type the bytes turned out to be. */
+  scanDetail: text(),
+  thumbnailKey: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, t => [
   index('files_conversation_id_idx').on(t.conversationId),
-  index('files_message_id_idx').on(t.messageId)
+  index('files_message_id_idx').on(t.messageId),
+  // The admins' quarantine list, newest first, and the expiry sweep: both read a small slice of the table.
+  index('files_blocked_idx').on(t.createdAt, t.id).where(sql`${t.status} = 'blocked'`),
+  index('files_pending_upload_idx').on(t.uploadExpiresAt).where(sql`${t.status} = 'pending_upload'`)
 ])
 
 export const reports = appSchema.table('reports', {

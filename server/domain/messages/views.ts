@@ -11,7 +11,8 @@ export interface Viewer { id: string, role: string }
 export function toFileInfo(row: FileRow): FileInfo {
   return {
     id: row.id, conversationId: row.conversationId, messageId: row.messageId, fileName: row.fileName, size: row.size,
-    mimeType: row.mimeType, sha256: row.sha256, status: row.status, createdAt: row.createdAt.toISOString()
+    mimeType: row.mimeType, sha256: row.sha256, status: row.status, virusScanned: row.virusScanned,
+    blockedReason: row.status === 'blocked' ? row.blockedReason ?? 'type_not_allowed' : null, createdAt: row.createdAt.toISOString()
   }
 }
 
