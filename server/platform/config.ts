@@ -69,6 +69,13 @@ export function readConfig() {
       sweepMs: intEnv('WS_SWEEP_MS', 10_000, { positive: true }),
       idleMs: intEnv('WS_IDLE_MS', 60_000, { positive: true })
     },
+    // ClamAV's clamd, spoken to over INSTREAM (server/adapters/scanner). Neither socket nor host → no virus scan.
+    scanner: {
+      socketPath: process.env.CLAMAV_SOCKET || undefined,
+      host: process.env.CLAMAV_HOST || undefined,
+      port: intEnv('CLAMAV_PORT', 3310, { positive: true }),
+      timeoutMs: intEnv('CLAMAV_TIMEOUT_MS', 30_000, { positive: true })
+    },
     seed: {
       adminEmail: process.env.SEED_ADMIN_EMAIL,
       adminPassword: process.env.SEED_ADMIN_PASSWORD,
