@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 # Debian's Chromium for Playwright; unzip and jq for the export test, which verifies a zip the way a recipient would.
 missing=$(for cmd in chromium unzip jq; do command -v "$cmd" >/dev/null 2>&1 || echo "$cmd"; done)
+# clamd for the virus-scanner tests: the command is in clamav-daemon, under /usr/sbin (off a non-root PATH).
+command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ] || missing="$missing clamav-daemon"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y $missing >/dev/null; else sudo apt-get install -y $missing >/dev/null; fi
 fi
