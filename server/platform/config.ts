@@ -50,6 +50,16 @@ export function readConfig() {
       uploadUrlTtlSeconds: intEnv('UPLOAD_URL_TTL_SECONDS', 600),
       downloadUrlTtlSeconds: intEnv('DOWNLOAD_URL_TTL_SECONDS', 300)
     },
+    files: {
+      /** How often expired uploads are removed and stuck scans re-queued, once per interval across instances. */
+      sweepSeconds: intEnv('FILE_SWEEP_SECONDS', 60, { positive: true }),
+      /** How long after its signed URL expires an upload that never completed is kept (a PUT may still be finishing). */
+      uploadGraceSeconds: intEnv('FILE_UPLOAD_GRACE_SECONDS', 60),
+      /** A completed file still pending_scan after this long gets its scan queued again. */
+      rescanAfterSeconds: intEnv('FILE_RESCAN_AFTER_SECONDS', 120, { positive: true }),
+      /** Scans run at once per instance (each streams one file; clamd and sharp do the CPU work). */
+      scanConcurrency: intEnv('FILE_SCAN_CONCURRENCY', 2, { positive: true })
+    },
     eventRetentionSeconds: intEnv('EVENT_RETENTION_SECONDS', 30 * 86_400),
     eventPruneIntervalSeconds: intEnv('EVENT_PRUNE_INTERVAL_SECONDS', 3600, { positive: true }),
     analytics: {

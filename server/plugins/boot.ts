@@ -3,6 +3,8 @@ import { closeBus } from '../adapters/bus/use-bus'
 import { closeRedis } from '../adapters/redis-connection'
 import { refreshAnalytics } from '../domain/analytics/refresh'
 import { pruneEvents } from '../domain/events/prune'
+import { SCAN_JOB } from '../domain/files/files'
+import { scanFile, sweepFiles } from '../domain/files/scan'
 import { useConfig } from '../platform/config'
 import { isApiError } from '../platform/errors'
 import { createPgBossRunner } from '../platform/jobs/pg-boss'
@@ -36,6 +38,13 @@ export default defineNitroPlugin((nitroApp) => {
       await refreshAnalytics('schedule').catch((error) => {
         if (!isApiError(error) || error.data.code !== 'conflict') throw error
       })
+    })
+    // Attachments: one scan job per completed file (retried with back-off while clamd is down), and a sweep.
+    jobs.define<{ fileId: string }>(SCAN_JOB, data => scanFile(data.fileId), {
+      retryLimit: 5, retryDelaySeconds: 2, retryBackoff: true, expireInSeconds: 300, concurrency: config.files.scanConcurrency, policy: 'stately'
+    })
+    jobs.every('files.sweep', config.files.sweepSeconds, async () => {
+      await sweepFiles(new Date(), { graceSeconds: config.files.uploadGraceSeconds, rescanAfterSeconds: config.files.rescanAfterSeconds })
     })
     await jobs.start()
     setJobRunner(jobs)

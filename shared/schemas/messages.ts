@@ -7,13 +7,18 @@ export const MESSAGE_MAX_CHARS = 5000
 export const ClientId = z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'clientId must be letters, digits, _ . : -')
 export const MessageContent = SafeText(1, MESSAGE_MAX_CHARS)
 
-export const SendMessageBody = z.strictObject({
+/** The fields of a send, over REST and over the socket. A caption may be empty when files are attached. */
+export const SendMessageFields = {
   clientId: ClientId,
-  content: MessageContent,
+  content: SafeText(0, MESSAGE_MAX_CHARS),
   type: z.enum(['text', 'file']).default('text'),
   replyToId: Uuid.nullish(),
   fileIds: z.array(Uuid).max(10).optional()
-})
+}
+export const hasContentOrFiles = (d: { content: string, fileIds?: string[] }) => d.content.length > 0 || (d.fileIds?.length ?? 0) > 0
+export const EMPTY_MESSAGE = { path: ['content'], message: 'content must not be empty unless files are attached' }
+
+export const SendMessageBody = z.strictObject(SendMessageFields).refine(hasContentOrFiles, EMPTY_MESSAGE)
 
 export const EditMessageBody = z.strictObject({ content: MessageContent })
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Uuid } from './common'
-import { ClientId, Emoji, MessageContent } from './messages'
+import { EMPTY_MESSAGE, Emoji, MessageContent, SendMessageFields, hasContentOrFiles } from './messages'
 
 /** Contract §5 client frames: one discriminated union, so a frame is either fully valid or answered with an error. */
 const Ref = z.string().min(1).max(64).optional()
@@ -16,10 +16,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('message:send'), id: Ref,
-    data: z.strictObject({
-      conversationId: Uuid, clientId: ClientId, content: MessageContent, type: z.enum(['text', 'file']).default('text'),
-      replyToId: Uuid.nullish(), fileIds: z.array(Uuid).max(10).optional()
-    })
+    data: z.strictObject({ conversationId: Uuid, ...SendMessageFields }).refine(hasContentOrFiles, EMPTY_MESSAGE)
   }),
   z.strictObject({ type: z.literal('message:edit'), id: Ref, data: z.strictObject({ messageId: Uuid, content: MessageContent }) }),
   z.strictObject({ type: z.literal('message:delete'), id: Ref, data: z.strictObject({ messageId: Uuid }) }),

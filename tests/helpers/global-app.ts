@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { startTestStack } from './app-process'
+import { startClamd } from './clamd'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,11 +14,17 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const mode = process.env.DB_MODE === 'pglite' ? 'pglite' : 'postgres'
   // Send limits are raised so the concurrency tests can burst; tests/server/rate-limits.test.ts boots its own app with the defaults.
-  const stack = await startTestStack(mode, { SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', WS_SWEEP_MS: '300' })
+  // A real clamd with a one-signature database (EICAR), so the scan tests exercise the real scanner.
+  const clamd = await startClamd()
+  const stack = await startTestStack(mode, {
+    SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', WS_SWEEP_MS: '300',
+    CLAMAV_SOCKET: clamd.socketPath
+  })
   project.provide('baseURL', stack.app.baseURL)
   project.provide('dbMode', mode)
   project.provide('appEnv', stack.app.env)
   return async () => {
     await stack.teardown()
+    await clamd.stop()
   }
 }

@@ -1,4 +1,5 @@
 import type { BusEnvelope, EventOf, PersistedEvent } from '../../../shared/schemas/events'
+import type { FileInfo } from '../../../shared/types'
 import { useBus } from '../../adapters/bus/use-bus'
 import { useLogger } from '../../platform/logger'
 import { conversationChannel, presenceChannel, userChannel } from './channels'
@@ -32,4 +33,13 @@ export function publishToUsers(userIds: string[], envelope: EventOf<'conversatio
 /** A user's aggregated presence, to each project they are in (only people sharing a project see it). */
 export function publishPresence(projectIds: string[], event: EventOf<'presence'>) {
   for (const projectId of projectIds) publish(presenceChannel(projectId), event)
+}
+
+/**
+ * A file's scan result (`file:updated`, no seq): to the conversation once the file is in a message, else only
+ * to its uploader's sockets, since nobody else knows of a file still in someone's composer.
+ */
+export function publishFileUpdated(file: FileInfo, uploaderId: string) {
+  const event: EventOf<'file:updated'> = { type: 'file:updated', conversationId: file.conversationId, data: { file } }
+  publish(file.messageId ? conversationChannel(file.conversationId) : userChannel(uploaderId), event)
 }

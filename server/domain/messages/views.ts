@@ -2,19 +2,11 @@ import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm'
 import type { Executor } from '../../adapters/database/database'
 import { files, messages, reactions } from '../../db/schema'
 import type { FileInfo, Message, Reaction } from '../../../shared/types'
+import { toFileView } from '../files/views'
 
 type MessageRow = typeof messages.$inferSelect
-type FileRow = typeof files.$inferSelect
 
 export interface Viewer { id: string, role: string }
-
-export function toFileInfo(row: FileRow): FileInfo {
-  return {
-    id: row.id, conversationId: row.conversationId, messageId: row.messageId, fileName: row.fileName, size: row.size,
-    mimeType: row.mimeType, sha256: row.sha256, status: row.status, virusScanned: row.virusScanned,
-    blockedReason: row.status === 'blocked' ? row.blockedReason ?? 'type_not_allowed' : null, createdAt: row.createdAt.toISOString()
-  }
-}
 
 /** The wire Message: deleted messages lose their content for everyone but admins (contract §4). */
 export function toMessage(row: MessageRow, viewer: Viewer, reactionList: Reaction[] = [], fileList: FileInfo[] = []): Message {
@@ -53,7 +45,7 @@ export async function hydrateMessages(db: Executor, rows: MessageRow[], viewer: 
     byMessage.set(r.messageId, emojis)
   }
   const filesByMessage = new Map<string, FileInfo[]>()
-  for (const f of fileRows) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), toFileInfo(f)])
+  for (const f of fileRows) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), await toFileView(f)])
   return rows.map((row) => {
     const reactionList = [...(byMessage.get(row.id) ?? new Map()).entries()]
       .map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))

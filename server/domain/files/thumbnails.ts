@@ -1,0 +1,27 @@
+import sharp from 'sharp'
+import type { Readable } from 'node:stream'
+
+/** The longest side of a preview, in pixels. */
+export const THUMBNAIL_MAX_PX = 480
+/** Decompression-bomb limit: images over this many pixels get a file card, not a preview. */
+export const MAX_INPUT_PIXELS = 40_000_000
+
+/**
+ * A small WebP preview of an image stream. sharp drops EXIF, GPS and every other metadata unless asked to keep
+ * them; the orientation is applied to the pixels first so portrait photos stay upright. Animated images keep
+ * their first frame only. Returns undefined when the bytes are not a decodable image within the limits.
+ */
+export async function makeThumbnail(body: Readable): Promise<Buffer | undefined> {
+  const pipeline = sharp({ limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', sequentialRead: true })
+    .rotate()
+    .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 78 })
+  body.on('error', error => pipeline.destroy(error))
+  body.pipe(pipeline)
+  try {
+    return await pipeline.toBuffer()
+  } catch {
+    body.destroy()
+    return undefined
+  }
+}
