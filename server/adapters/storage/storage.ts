@@ -33,6 +33,9 @@ export interface ObjectStorage {
   signedDownloadUrl(key: string, options: { fileName: string, contentType?: string, expiresInSeconds?: number }): Promise<SignedDownload>
 }
 
+/** type/subtype, lower case, no parameters: what signed uploads bind and downloads may claim. */
+export const MIME_TYPE = /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/
+
 // Slash-separated segments that start with a letter or digit: no '..', no absolute paths, no hidden names.
 const KEY = /^[A-Za-z0-9][\w.-]{0,127}(?:\/[A-Za-z0-9][\w.-]{0,127}){0,7}$/
 

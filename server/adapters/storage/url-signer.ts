@@ -1,9 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { apiError } from '../../platform/errors'
 import type { SignedDownload, SignedUpload } from './storage'
-import { requireStorageKey } from './storage'
-
-const MIME = /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/
+import { MIME_TYPE, requireStorageKey } from './storage'
 
 export interface UploadGrant { key: string, contentType: string, maxBytes: number, expiresAt: Date }
 export interface DownloadGrant { key: string, fileName: string, expiresAt: Date }
@@ -33,7 +31,7 @@ export function createStorageUrlSigner(options: { secret: string | Buffer, baseU
   return {
     uploadUrl(k: string, o: { contentType: string, maxBytes: number, expiresInSeconds: number }): SignedUpload {
       const contentType = o.contentType.toLowerCase()
-      if (!MIME.test(contentType)) throw apiError('validation_failed', 'Invalid content type', { issues: [{ path: 'contentType', message: 'type/subtype' }] })
+      if (!MIME_TYPE.test(contentType)) throw apiError('validation_failed', 'Invalid content type', { issues: [{ path: 'contentType', message: 'type/subtype' }] })
       if (!Number.isSafeInteger(o.maxBytes) || o.maxBytes < 0) throw new Error('maxBytes must be a non-negative integer')
       const exp = expiry(o.expiresInSeconds)
       const sig = mac(['PUT', requireStorageKey(k), exp, o.maxBytes, contentType]).toString('base64url')
