@@ -10,6 +10,25 @@ function intEnv(name: string, fallback: number, { positive = false } = {}): numb
   return value
 }
 
+/** Object storage: local disk under DATA_DIR, or one bucket of an S3-protocol store (fails fast when incomplete). */
+function storageConfig() {
+  const driver = process.env.STORAGE_DRIVER || 'local'
+  if (driver !== 'local' && driver !== 's3') throw new Error(`STORAGE_DRIVER must be local or s3, got "${driver}"`)
+  const s3 = {
+    bucket: process.env.S3_BUCKET || '',
+    endpoint: process.env.S3_ENDPOINT || undefined,
+    region: process.env.S3_REGION || 'us-east-1',
+    accessKeyId: process.env.S3_ACCESS_KEY_ID || '',
+    secretAccessKey: process.env.S3_SECRET_ACCESS_KEY || '',
+    forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true'
+  }
+  if (driver === 's3') {
+    const missing = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter(name => !process.env[name])
+    if (missing.length) throw new Error(`STORAGE_DRIVER=s3 needs ${missing.join(', ')}`)
+  }
+  return { driver: driver as 'local' | 's3', s3 }
+}
+
 /**
  * Every setting the server reads, from plain env names (documented in the README's configuration table).
  * Nothing else in server/ reads process.env, so this file is the whole list.
@@ -22,6 +41,7 @@ export function readConfig() {
     pgliteDir: resolve(process.env.PGLITE_DIR || join(dataDir, 'pglite')),
     migrationsDir: process.env.MIGRATIONS_DIR || undefined,
     dataDir,
+    storage: storageConfig(),
     redisUrl: process.env.REDIS_URL || undefined,
     redisPrefix: process.env.REDIS_PREFIX || 'sb:',
     supabaseUrl: process.env.SUPABASE_URL || undefined,
