@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ObjectStorage } from '../../server/adapters/storage/storage'
 import { buildContentDisposition } from '../../server/adapters/storage/storage'
-import { createObjectStorage } from '../../server/adapters/storage/use-storage'
+import { createObjectStorage, createS3ObjectStorage } from '../../server/adapters/storage/use-storage'
 import { createStorageUrlSigner } from '../../server/adapters/storage/url-signer'
+import { startS3Server } from '../helpers/s3-server'
+import type { TestS3 } from '../helpers/s3-server'
 
 const secret = randomBytes(32).toString('hex')
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex')
@@ -24,25 +26,76 @@ function chunks(count: number, size: number): Readable {
   })())
 }
 
-describe('local disk storage', () => {
-  let parent: string
-  let root: string
+/** One store per test, and what is left in it (local disk: every file under the root; S3: the bucket's keys). */
+interface Fixture { storage: ObjectStorage, leftovers: () => Promise<string[]>, cleanup: () => Promise<void> }
+interface Driver {
+  name: string
+  /** stat() reports the SHA-256 (local disk keeps it; S3 leaves it to the file scanner). */
+  statHasSha256: boolean
+  start?: () => Promise<void>
+  stop?: () => Promise<void>
+  fresh: () => Promise<Fixture>
+}
+
+let s3: TestS3 | undefined
+const drivers: Driver[] = [
+  {
+    name: 'local disk',
+    statHasSha256: true,
+    async fresh() {
+      const parent = await mkdtemp(join(tmpdir(), 'sb-storage-'))
+      const storage = createObjectStorage({ root: join(parent, 'storage'), signer: createStorageUrlSigner({ secret }) })
+      return { storage, leftovers: () => listFiles(parent), cleanup: () => rm(parent, { recursive: true, force: true }) }
+    }
+  },
+  {
+    name: 'S3 (s3rver)',
+    statHasSha256: false,
+    async start() {
+      s3 = await startS3Server()
+    },
+    async stop() {
+      await s3?.close()
+    },
+    async fresh() {
+      const server = s3!
+      const bucket = await server.createBucket()
+      const storage = createS3ObjectStorage({
+        bucket, region: server.region, endpoint: server.endpoint, forcePathStyle: true,
+        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey }
+      })
+      return { storage, leftovers: () => server.listKeys(bucket), cleanup: async () => {} }
+    }
+  }
+]
+
+describe.each(drivers)('$name storage', (driver) => {
   let storage: ObjectStorage
+  let fixture: Fixture
+  beforeAll(async () => {
+    await driver.start?.()
+  })
+  afterAll(async () => {
+    await driver.stop?.()
+  })
   beforeEach(async () => {
-    parent = await mkdtemp(join(tmpdir(), 'sb-storage-'))
-    root = join(parent, 'storage')
-    storage = createObjectStorage({ root, signer: createStorageUrlSigner({ secret }) })
+    fixture = await driver.fresh()
+    storage = fixture.storage
   })
   afterEach(async () => {
-    await rm(parent, { recursive: true, force: true })
+    await fixture.cleanup()
   })
+  const storedSha = (hex: string) => (driver.statHasSha256 ? hex : undefined)
 
   it('stores a buffer and returns the same bytes with their size and sha256', async () => {
     const body = Buffer.from('hello, switchboard')
     const put = await storage.put('conversations/c1/f1', body, { contentType: 'text/plain' })
     expect(put).toEqual({ size: body.length, sha256: sha256(body) })
     expect(await text(await storage.get('conversations/c1/f1'))).toBe('hello, switchboard')
-    expect(await storage.stat('conversations/c1/f1')).toMatchObject({ size: body.length, sha256: sha256(body), contentType: 'text/plain' })
+    const info = await storage.stat('conversations/c1/f1')
+    expect(info).toMatchObject({ size: body.length, contentType: 'text/plain' })
+    expect(info!.sha256).toBe(storedSha(sha256(body)))
+    expect(info!.updatedAt).toBeInstanceOf(Date)
   })
 
   it('streams a large body and hashes it on the way', async () => {
@@ -50,14 +103,21 @@ describe('local disk storage', () => {
     const expected = createHash('sha256')
     for (let i = 0; i < 64; i++) expected.update(Buffer.alloc(64 * 1024, i))
     expect(put).toEqual({ size: 64 * 64 * 1024, sha256: expected.digest('hex') })
-    expect((await storage.stat('big'))!.contentType).toBe('application/octet-stream')
+    expect(await storage.stat('big')).toMatchObject({ size: 64 * 64 * 1024, contentType: 'application/octet-stream' })
   })
 
   it('refuses a body over maxBytes while streaming and keeps nothing', async () => {
-    const error = await storage.put('too-big', chunks(10, 1024), { maxBytes: 4096 }).catch(e => e)
+    const body = chunks(10, 1024)
+    const error = await storage.put('too-big', body, { maxBytes: 4096 }).catch(e => e)
     expect(error).toMatchObject({ statusCode: 413, data: { code: 'payload_too_large' } })
+    expect(body.destroyed).toBe(true)
     expect(await storage.stat('too-big')).toBeUndefined()
-    expect(await listFiles(root)).toEqual([])
+    expect(await fixture.leftovers()).toEqual([])
+  })
+
+  it('refuses a buffer over maxBytes', async () => {
+    await expect(storage.put('too-big', Buffer.alloc(4097), { maxBytes: 4096 })).rejects.toMatchObject({ statusCode: 413 })
+    expect(await fixture.leftovers()).toEqual([])
   })
 
   it('accepts a body of exactly maxBytes', async () => {
@@ -68,26 +128,21 @@ describe('local disk storage', () => {
     await storage.put('once', Buffer.from('first'), { overwrite: false })
     const error = await storage.put('once', Buffer.from('second'), { overwrite: false }).catch(e => e)
     expect(error).toMatchObject({ statusCode: 409, data: { code: 'conflict' } })
+    await expect(storage.put('once', chunks(2, 10), { overwrite: false })).rejects.toMatchObject({ statusCode: 409 })
     expect(await text(await storage.get('once'))).toBe('first')
     await storage.put('once', Buffer.from('third'))
     expect(await text(await storage.get('once'))).toBe('third')
-    expect((await storage.stat('once'))!.sha256).toBe(sha256('third'))
+    expect((await storage.stat('once'))!.sha256).toBe(storedSha(sha256('third')))
   })
 
   it('deletes idempotently and answers 404 for a missing object', async () => {
     await storage.put('gone', Buffer.from('x'))
     await storage.delete('gone')
     await storage.delete('gone')
+    await storage.delete('never-there')
     expect(await storage.stat('gone')).toBeUndefined()
-    await expect(storage.get('gone')).rejects.toMatchObject({ statusCode: 404, data: { code: 'not_found' } })
-    expect(await listFiles(root)).toEqual([])
-  })
-
-  it('treats a key that names a folder of other keys as taken, not as an object', async () => {
-    await storage.put('a/b', Buffer.from('x'))
-    expect(await storage.stat('a')).toBeUndefined()
-    await expect(storage.put('a', Buffer.from('y'))).rejects.toMatchObject({ statusCode: 409 })
-    await expect(storage.put('a/b/c', Buffer.from('y'))).rejects.toMatchObject({ statusCode: 409 })
+    await expect(storage.get('gone')).rejects.toMatchObject({ statusCode: 404, data: { code: 'not_found' }, message: 'No such object' })
+    expect(await fixture.leftovers()).toEqual([])
   })
 
   const badKeys = ['../escape', 'a/../../escape', '/etc/passwd', 'a//b', '.hidden', 'a/./b', 'a/..', 'a\\b', '%2e%2e/x', '', 'a/', 'a b', 'é', 'x'.repeat(513)]
@@ -100,7 +155,31 @@ describe('local disk storage', () => {
       () => storage.signedUploadUrl(key, { contentType: 'text/plain', maxBytes: 10 }),
       () => storage.signedDownloadUrl(key, { fileName: 'x' })
     ]) await expect(attempt()).rejects.toMatchObject({ statusCode: 422, data: { code: 'validation_failed' } })
-    expect(await listFiles(parent)).toEqual([])
+    expect(await fixture.leftovers()).toEqual([])
+  })
+
+  it('refuses to sign an upload for a malformed content type', async () => {
+    await expect(storage.signedUploadUrl('k', { contentType: 'text/plain\nx', maxBytes: 1 })).rejects.toMatchObject({ statusCode: 422 })
+  })
+})
+
+describe('local disk storage', () => {
+  let parent: string
+  let storage: ObjectStorage
+  beforeEach(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'sb-storage-'))
+    storage = createObjectStorage({ root: join(parent, 'storage'), signer: createStorageUrlSigner({ secret }) })
+  })
+  afterEach(async () => {
+    await rm(parent, { recursive: true, force: true })
+  })
+
+  // S3 keys are flat: there "a" and "a/b" are two unrelated objects (tests/adapters/storage-s3.test.ts).
+  it('treats a key that names a folder of other keys as taken, not as an object', async () => {
+    await storage.put('a/b', Buffer.from('x'))
+    expect(await storage.stat('a')).toBeUndefined()
+    await expect(storage.put('a', Buffer.from('y'))).rejects.toMatchObject({ statusCode: 409 })
+    await expect(storage.put('a/b/c', Buffer.from('y'))).rejects.toMatchObject({ statusCode: 409 })
   })
 })
 
