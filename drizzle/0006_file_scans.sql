@@ -6,4 +6,4 @@ ALTER TABLE "switchboard"."files" ADD COLUMN "blocked_reason" text;--> statement
 ALTER TABLE "switchboard"."files" ADD COLUMN "scan_detail" text;--> statement-breakpoint
 ALTER TABLE "switchboard"."files" ADD COLUMN "thumbnail_key" text;--> statement-breakpoint
 CREATE INDEX "files_blocked_idx" ON "switchboard"."files" USING btree ("created_at","id") WHERE "switchboard"."files"."status" = 'blocked';--> statement-breakpoint
-CREATE INDEX "files_pending_upload_idx" ON "switchboard"."files" USING btree ("upload_expires_at") WHERE "switchboard"."files"."status" = 'pending_upload';
+CREATE INDEX "files_upload_window_idx" ON "switchboard"."files" USING btree ("upload_expires_at") WHERE "switchboard"."files"."upload_expires_at" IS NOT NULL;

@@ -145,6 +145,20 @@ describe.each(drivers)('$name storage', (driver) => {
     expect(await fixture.leftovers()).toEqual([])
   })
 
+  it('moves an object to another key with its bytes and type; the old key is gone; missing → 404', async () => {
+    await storage.put('p/c/f.upload', Buffer.from('checked bytes'), { contentType: 'text/plain' })
+    await storage.move('p/c/f.upload', 'p/c/f')
+    expect(await storage.stat('p/c/f.upload')).toBeUndefined()
+    expect(await text(await storage.get('p/c/f'))).toBe('checked bytes')
+    expect(await storage.stat('p/c/f')).toMatchObject({ size: 13, contentType: 'text/plain' })
+    expect((await storage.stat('p/c/f'))!.sha256).toBe(storedSha(sha256('checked bytes')))
+    await expect(storage.move('p/c/f.upload', 'p/c/g')).rejects.toMatchObject({ statusCode: 404, data: { code: 'not_found' } })
+    // A later put to the old key leaves the moved object alone.
+    await storage.put('p/c/f.upload', Buffer.from('swapped'), { overwrite: false })
+    expect(await text(await storage.get('p/c/f'))).toBe('checked bytes')
+    await expect(storage.move('../x', 'p/c/h')).rejects.toMatchObject({ statusCode: 422 })
+  })
+
   const badKeys = ['../escape', 'a/../../escape', '/etc/passwd', 'a//b', '.hidden', 'a/./b', 'a/..', 'a\\b', '%2e%2e/x', '', 'a/', 'a b', 'é', 'x'.repeat(513)]
   it.each(badKeys)('refuses the key %j in every operation', async (key) => {
     for (const attempt of [

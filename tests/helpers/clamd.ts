@@ -41,12 +41,13 @@ function ping(socketPath: string): Promise<boolean> {
  * A clamd of its own for a test file: a temp dir with the config, a one-signature database (EICAR anywhere in
  * a file, as an .ndb body signature) and the socket. Resolves once clamd answers PING.
  */
-export async function startClamd(options: { streamMaxLength?: string, startTimeoutMs?: number } = {}): Promise<ClamdProcess> {
+/** `socketPath`: listen where an app already expects clamd (a scanner that comes back), instead of in the temp dir. */
+export async function startClamd(options: { streamMaxLength?: string, startTimeoutMs?: number, socketPath?: string } = {}): Promise<ClamdProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'sb-clamd-'))
   const dbDir = join(dir, 'db')
   await mkdir(dbDir)
   await writeFile(join(dbDir, 'switchboard-test.ndb'), `${SIGNATURE_NAME}:0:*:${eicarBytes().toString('hex')}\n`)
-  const socketPath = join(dir, 'clamd.sock')
+  const socketPath = options.socketPath ?? join(dir, 'clamd.sock')
   const logFile = join(dir, 'clamd.log')
   const limit = options.streamMaxLength ?? '32M'
   // No TCPSocket line: TCP stays off. No User line: clamd keeps the caller's user (root works too).

@@ -7,7 +7,7 @@ import { Api, createProjectFixture, signIn } from '../helpers/api'
 import type { Actor, ProjectFixture } from '../helpers/api'
 import { ADMIN, startApp, startTestStack } from '../helpers/app-process'
 import type { AppProcess, TestStack } from '../helpers/app-process'
-import { startClamd } from '../helpers/clamd'
+import { eicarBytes, startClamd } from '../helpers/clamd'
 import { createAndPut, scanned, uploadFile } from '../helpers/files'
 import { dbMode } from '../helpers/server'
 import { until } from '../helpers/wait'
@@ -20,6 +20,7 @@ let app: AppProcess
 let f: ProjectFixture
 let conversationId: string
 let clamdHome: string
+let socketPath: string
 
 const LIFECYCLE_ENV = { UPLOAD_URL_TTL_SECONDS: '2', FILE_UPLOAD_GRACE_SECONDS: '0', FILE_SWEEP_SECONDS: '1', FILE_RESCAN_AFTER_SECONDS: '1' }
 
@@ -32,7 +33,8 @@ describe('file scans as jobs: clamd down, restarts, expiry', () => {
   beforeAll(async () => {
     clamdHome = await mkdtemp(join(tmpdir(), 'sb-clamd-down-'))
     // A socket path where no clamd listens yet.
-    stack = await startTestStack(dbMode(), { ...LIFECYCLE_ENV, CLAMAV_SOCKET: join(clamdHome, 'missing.sock') })
+    socketPath = join(clamdHome, 'clamd.sock')
+    stack = await startTestStack(dbMode(), { ...LIFECYCLE_ENV, CLAMAV_SOCKET: socketPath })
     app = stack.app
     f = await createProjectFixture(app.baseURL, await signIn(app.baseURL, ADMIN.email, ADMIN.password))
     conversationId = (await f.staff.api.post(`/projects/${f.project.id}/conversations`, {
@@ -45,33 +47,47 @@ describe('file scans as jobs: clamd down, restarts, expiry', () => {
     await rm(clamdHome, { recursive: true, force: true })
   })
 
-  it('keeps a file pending_scan and undownloadable while clamd is down, and scans it after a restart once clamd is up', async () => {
-    const file = await uploadFile(f.client, conversationId, { name: 'report.txt', type: 'text/plain', bytes: Buffer.from('quarterly numbers\n') })
-    expect(file.status).toBe('pending_scan')
-    // The scan job fails against the missing socket and is retried; the sweep re-queues it. Either way:
-    await until(async () => app.output(), out => /files\.scan|clamd is unreachable/.test(out))
-    const waiting = await f.client.api.get(`/files/${file.id}`)
+  it('keeps files pending_scan and undownloadable while clamd is down; when it is back, the conversation hears the verdicts', async () => {
+    const clean = await uploadFile(f.client, conversationId, { name: 'report.txt', type: 'text/plain', bytes: Buffer.from('quarterly numbers\n') })
+    const infected = await uploadFile(f.client, conversationId, { name: 'notes.txt', type: 'text/plain', bytes: eicarBytes() })
+    expect([clean.status, infected.status]).toEqual(['pending_scan', 'pending_scan'])
+    // The scan job fails against the missing socket and is retried (and re-queued by the sweep).
+    await until(async () => app.output(), out => out.includes('clamd is unreachable'))
+    const waiting = await f.client.api.get(`/files/${clean.id}`)
     expect(waiting.body.file.status).toBe('pending_scan')
     expect(waiting.body.downloadUrl).toBeUndefined()
-    const message = await f.client.api.post(`/conversations/${conversationId}/messages`, { clientId: `c-${file.id}`, content: '', type: 'file', fileIds: [file.id] })
-    expect(message.status).toBe(201)
-    expect((await f.staff.api.get(`/files/${file.id}`)).body.downloadUrl).toBeUndefined()
+    const sent = await f.client.api.post(`/conversations/${conversationId}/messages`, { clientId: `c-${clean.id}`, content: 'two files', type: 'file', fileIds: [clean.id, infected.id] })
+    expect(sent.status).toBe(201)
+    expect(sent.body.message.files.map((x: any) => x.status)).toEqual(['pending_scan', 'pending_scan'])
+    expect((await f.staff.api.get(`/files/${clean.id}`)).body.downloadUrl).toBeUndefined()
 
-    // Restart on the same database, now with a clamd on that socket path.
-    await app.stop()
-    const clamd = await startClamd()
+    // The other participant is listening when clamd comes back on the socket the app was given.
+    const staff = await wsConnect(app.baseURL, { token: f.staff.token })
+    const clamd = await startClamd({ socketPath })
     try {
-      app = await startApp({ ...stack.app.env, CLAMAV_SOCKET: clamd.socketPath }, dbMode())
-      on(f.client)
-      on(f.staff)
-      const socket = await wsConnect(app.baseURL, { token: f.staff.token })
-      const result = await scanned(f.staff, file.id, 30_000)
-      expect(result.file).toMatchObject({ status: 'available', virusScanned: true })
-      expect(result.downloadUrl).toEqual(expect.any(String))
-      // It is in a message by now, so the conversation heard about it (unless it was decided before the socket opened).
-      if (socket.frames.some(fr => fr.type === 'file:updated')) {
-        expect(socket.frames.find(fr => fr.type === 'file:updated')!.data.file).toMatchObject({ id: file.id, status: 'available' })
+      const verdicts = new Map<string, any>()
+      while (verdicts.size < 2) {
+        const frame = await staff.next(fr => fr.type === 'file:updated', 30_000)
+        expect(frame.conversationId).toBe(conversationId)
+        verdicts.set(frame.data.file.id, frame.data.file)
       }
+      expect(verdicts.get(clean.id)).toMatchObject({ status: 'available', virusScanned: true, messageId: sent.body.message.id })
+      expect(verdicts.get(infected.id)).toMatchObject({ status: 'blocked', blockedReason: 'infected', virusScanned: true })
+      expect((await f.staff.api.get(`/files/${clean.id}`)).body.downloadUrl).toEqual(expect.any(String))
+    } finally {
+      await clamd.stop()
+    }
+  })
+
+  it('keeps a scan job across a restart: completed while clamd is down, decided by the next process', async () => {
+    const file = await uploadFile(f.client, conversationId, { name: 'later.txt', type: 'text/plain', bytes: Buffer.from('after the restart\n') })
+    expect((await f.client.api.get(`/files/${file.id}`)).body.file.status).toBe('pending_scan')
+    await app.stop()
+    const clamd = await startClamd({ socketPath })
+    try {
+      app = await startApp(stack.app.env, dbMode())
+      on(f.client)
+      expect((await scanned(f.client, file.id, 30_000)).file).toMatchObject({ status: 'available', virusScanned: true })
     } finally {
       await app.stop()
       await clamd.stop()
@@ -91,7 +107,7 @@ describe('file scans as jobs: clamd down, restarts, expiry', () => {
 
   it('removes an upload never completed once its signed URL expired, bytes included; completing late is refused', async () => {
     const { file, upload } = await createAndPut(f.client, conversationId, { name: 'late.txt', type: 'text/plain', bytes: Buffer.from('abc') })
-    const stored = join(stack.app.env.DATA_DIR!, 'storage', 'objects', f.project.id, conversationId, file.id)
+    const stored = join(stack.app.env.DATA_DIR!, 'storage', 'objects', f.project.id, conversationId, `${file.id}.upload`)
     expect(existsSync(stored)).toBe(true)
     const untouched = await f.client.api.post(`/conversations/${conversationId}/files`, { fileName: 'never.txt', size: 3, mimeType: 'text/plain' })
     expect(new Date(upload.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(2000)

@@ -41,7 +41,7 @@ describe('files on S3-protocol storage', () => {
     const png = await pngWithExif(900, 600)
     const { file, upload } = await createAndPut(f.client, conversationId, { name: '../../photo.png', type: 'image/png', bytes: png })
     // Size and type are part of the signature: the store, not the app, receives the bytes.
-    expect(upload.url.startsWith(`${s3.endpoint}/${s3.bucket}/${f.project.id}/${conversationId}/${file.id}?`)).toBe(true)
+    expect(upload.url.startsWith(`${s3.endpoint}/${s3.bucket}/${f.project.id}/${conversationId}/${file.id}.upload?`)).toBe(true)
     expect(upload.headers).toMatchObject({ 'Content-Type': 'image/png', 'Content-Length': String(png.length) })
     expect(new URL(upload.url).searchParams.get('X-Amz-Expires')).toBe('600')
     expect(file.fileName).toBe('photo.png')
@@ -49,7 +49,9 @@ describe('files on S3-protocol storage', () => {
     expect((await f.client.api.post(`/files/${file.id}/complete`)).status).toBe(200)
     const updated = await socket.next(fr => fr.type === 'file:updated' && fr.data.file.id === file.id, 20_000)
     expect(updated.data.file).toMatchObject({ status: 'available', virusScanned: true, thumbnailUrl: expect.any(String) })
-    expect(await s3.listKeys()).toEqual(expect.arrayContaining([`${f.project.id}/${conversationId}/${file.id}`, `${f.project.id}/${conversationId}/${file.id}.thumb.webp`]))
+    const keys = await s3.listKeys()
+    expect(keys).toEqual(expect.arrayContaining([`${f.project.id}/${conversationId}/${file.id}`, `${f.project.id}/${conversationId}/${file.id}.thumb.webp`]))
+    expect(keys).not.toContain(`${f.project.id}/${conversationId}/${file.id}.upload`)
 
     const thumb = await fetch(updated.data.file.thumbnailUrl)
     expect(thumb.status).toBe(200)
@@ -64,6 +66,17 @@ describe('files on S3-protocol storage', () => {
     expect(download.headers.get('content-type')).toBe('image/png')
     expect(download.headers.get('cache-control')).toBe('private, no-store')
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true)
+  })
+
+  it('keeps the scanned bytes when the upload URL is replayed after complete (stores that ignore If-None-Match)', async () => {
+    // s3rver, like Supabase Storage, does not honour If-None-Match: the second PUT is accepted by the store.
+    const original = Buffer.from('original,csv\n1,2\n')
+    const { file, upload } = await createAndPut(f.client, conversationId, { name: 'data.csv', type: 'text/csv', bytes: original })
+    expect((await f.client.api.post(`/files/${file.id}/complete`)).status).toBe(200)
+    const replay = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: Buffer.from('swapped!,csv\n3,4\n') })
+    expect(replay.status).toBe(200)
+    const { downloadUrl } = await scanned(f.client, file.id)
+    expect(Buffer.from(await (await fetch(downloadUrl!)).arrayBuffer()).equals(original)).toBe(true)
   })
 
   it('refuses a body other than the signed one, and blocks EICAR read back from the bucket', async () => {

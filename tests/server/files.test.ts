@@ -149,6 +149,19 @@ describe('files: create → signed PUT → complete → scan → download', () =
     expect((await fetch(abs(downloadUrl!))).status).toBe(404)
   })
 
+  it('scans and serves the bytes that were completed, even if the upload URL is used again afterwards', async () => {
+    const original = Buffer.from('the original text\n')
+    const { file, upload } = await createAndPut(f.client, conversationId, { name: 'swap.txt', type: 'text/plain', bytes: original })
+    expect((await f.client.api.post(`/files/${file.id}/complete`)).status).toBe(200)
+    // The URL is still within its 10 minutes; what it writes now lands beside the file, not in it.
+    const swapped = Buffer.from('a swapped payload\n')
+    expect(swapped.length).toBe(original.length)
+    expect((await fetch(abs(upload.url), { method: 'PUT', headers: upload.headers, body: swapped })).status).toBe(200)
+    const { file: done, downloadUrl } = await scanned(f.client, file.id)
+    expect(done.sha256).toBe((await import('node:crypto')).createHash('sha256').update(original).digest('hex'))
+    expect(Buffer.from(await (await fetch(abs(downloadUrl!))).arrayBuffer()).equals(original)).toBe(true)
+  })
+
   it('refuses a 0-byte file, an oversize one, active or unknown types, and bodies past the signed size', async () => {
     const zero = await createFile(f.client, { fileName: 'empty.txt', size: 0, mimeType: 'text/plain' })
     expect(zero.status).toBe(422)
@@ -180,7 +193,8 @@ describe('files: create → signed PUT → complete → scan → download', () =
     const body = Buffer.from('hello')
     const put = (u: URL | string, method = 'PUT') => fetch(u, { method, headers: created.body.upload.headers, body: method === 'GET' ? undefined : body })
     const otherKey = new URL(url)
-    otherKey.pathname = url.pathname.replace(/[0-9a-f-]{36}$/, '00000000-0000-4000-8000-000000000000')
+    otherKey.pathname = url.pathname.replace(/[0-9a-f-]{36}\.upload$/, '00000000-0000-4000-8000-000000000000.upload')
+    expect(otherKey.pathname).not.toBe(url.pathname)
     expect((await put(otherKey)).status).toBe(403)
     const later = new URL(url)
     later.searchParams.set('exp', String(Number(url.searchParams.get('exp')) + 3600))
@@ -212,7 +226,7 @@ describe('files: create → signed PUT → complete → scan → download', () =
     const traversal = await createFile(f.client, { fileName: '../../etc/passwd', size: 3, mimeType: 'text/plain' })
     expect(traversal.status).toBe(201)
     expect(traversal.body.file.fileName).toBe('passwd')
-    expect(traversal.body.upload.url).toMatch(new RegExp(`/storage/upload/${f.project.id}/${conversationId}/${traversal.body.file.id}\\?`))
+    expect(traversal.body.upload.url).toMatch(new RegExp(`/storage/upload/${f.project.id}/${conversationId}/${traversal.body.file.id}\\.upload\\?`))
     const windows = await createFile(f.client, { fileName: 'C:\\Users\\me\\report.pdf', size: 3, mimeType: 'application/pdf' })
     expect(windows.body.file.fileName).toBe('report.pdf')
     const bidi = await createFile(f.client, { fileName: 'invoice\u202Egpj.exe', size: 3, mimeType: 'text/plain' })

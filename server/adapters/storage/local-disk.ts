@@ -128,6 +128,22 @@ export function createLocalDiskStorage(options: LocalDiskOptions): ObjectStorage
       }
     },
 
+    async move(from, to) {
+      const source = pathIn(objectsDir, from)
+      const target = pathIn(objectsDir, to)
+      const meta = await readMeta(from)
+      await mkdir(dirname(target), { recursive: true })
+      await rename(source, target).catch((error) => {
+        if (errorCode(error) === 'ENOENT') throw notFound('No such object')
+        throw error
+      })
+      if (meta?.sha256 && meta.size !== undefined) {
+        await mkdir(tmpDir, { recursive: true })
+        await writeMeta(to, { size: meta.size, sha256: meta.sha256, contentType: meta.contentType ?? 'application/octet-stream' })
+      }
+      await rm(pathIn(metaDir, from), { force: true })
+    },
+
     async signedUploadUrl(key, o) {
       return options.signer.uploadUrl(options.requireKey(key), { ...o, expiresInSeconds: o.expiresInSeconds ?? options.uploadTtlSeconds ?? 600 })
     },

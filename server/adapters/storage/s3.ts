@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { Transform, pipeline } from 'node:stream'
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { apiError, conflict, isApiError, notFound } from '../../platform/errors'
@@ -150,6 +150,20 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       } catch (error) {
         if (!MISSING.has((error as SdkError).name)) throw toApiError(error)
       }
+    },
+
+    /** A server-side copy (no bytes through the app), then the source is deleted. */
+    async move(from, to) {
+      const source = options.requireKey(from)
+      const Key = options.requireKey(to)
+      try {
+        const CopySource = `${Bucket}/${source.split('/').map(encodeURIComponent).join('/')}`
+        await client.send(new CopyObjectCommand({ Bucket, Key, CopySource }))
+      } catch (error) {
+        if (MISSING.has((error as SdkError).name) || status(error) === 404) throw notFound('No such object')
+        throw toApiError(error)
+      }
+      await this.delete(from)
     },
 
     /**

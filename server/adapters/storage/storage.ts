@@ -22,6 +22,11 @@ export interface ObjectStorage {
   stat(key: string): Promise<StoredObject | undefined>
   delete(key: string): Promise<void>
   /**
+   * Moves an object to a key no signed URL points at (uploads are promoted this way before they are scanned,
+   * so a second PUT through a still-valid upload URL cannot swap the bytes that were checked). 404 when missing.
+   */
+  move(from: string, to: string): Promise<void>
+  /**
    * A direct upload for one object: the content type is bound into the signature, and the size too where the
    * store can (S3 signs Content-Length = maxBytes exactly; local disk refuses bodies past maxBytes).
    */

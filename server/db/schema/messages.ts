@@ -62,7 +62,10 @@ export const files = appSchema.table('files', {
   status: fileStatus().notNull().default('pending_upload'),
   // {projectId}/{conversationId}/{fileId}: made by the server, never from the file name.
   storageKey: text().notNull(),
-  /** The signed upload's deadline; a file still pending_upload after it is removed by the files.expire job. */
+  /**
+   * The signed upload's deadline, until files.sweep has passed it: a file still pending_upload then is removed,
+   * and a completed one loses whatever a late PUT left under its upload key.
+   */
   uploadExpiresAt: timestamp({ withTimezone: true }),
   completedAt: timestamp({ withTimezone: true }),
   scannedAt: timestamp({ withTimezone: true }),
@@ -78,7 +81,7 @@ export const files = appSchema.table('files', {
   index('files_message_id_idx').on(t.messageId),
   // The admins' quarantine list, newest first, and the expiry sweep: both read a small slice of the table.
   index('files_blocked_idx').on(t.createdAt, t.id).where(sql`${t.status} = 'blocked'`),
-  index('files_pending_upload_idx').on(t.uploadExpiresAt).where(sql`${t.status} = 'pending_upload'`)
+  index('files_upload_window_idx').on(t.uploadExpiresAt).where(sql`${t.uploadExpiresAt} IS NOT NULL`)
 ])
 
 export const reports = appSchema.table('reports', {

@@ -22,6 +22,13 @@ import type { FileRow } from './views'
 export const SCAN_JOB = 'files.scan'
 
 /**
+ * Where the signed PUT writes. complete() moves the bytes to the file's own key, which no signed URL points
+ * at, before anything reads them: a second PUT through the still-valid URL (stores that ignore If-None-Match,
+ * like Supabase Storage) can only write a new orphan under this key, never swap what was scanned.
+ */
+export const uploadKey = (storageKey: string) => `${storageKey}.upload`
+
+/**
  * POST /conversations/:id/files: reserves a file and signs a direct upload for exactly its size and type.
  * Checked here, before any byte moves: the caller may post, the type is allow-listed, the size within
  * FILE_MAX_BYTES, and the hourly upload budget. The bytes never pass through the JSON API.
@@ -39,7 +46,7 @@ export async function createUpload(user: AuthUser, conversationId: string, body:
   const id = uuidv7()
   const storageKey = `${access.conversation.projectId}/${conversationId}/${id}`
   const storage = useObjectStorage()
-  const upload = await storage.signedUploadUrl(storageKey, { contentType: body.mimeType, maxBytes: body.size })
+  const upload = await storage.signedUploadUrl(uploadKey(storageKey), { contentType: body.mimeType, maxBytes: body.size })
   const db = await useDb()
   const [row] = await db.insert(files).values({
     id, conversationId, uploaderId: user.id, fileName: body.fileName, size: body.size, mimeType: body.mimeType,
@@ -86,10 +93,13 @@ export async function completeUpload(user: AuthUser, fileId: string): Promise<{ 
   const row = await requireOwnFile(user, fileId)
   if (row.status !== 'pending_upload') return { file: await toFileView(row) }
   if (row.uploadExpiresAt && row.uploadExpiresAt.getTime() < Date.now()) throw conflict('The upload window has closed; create the file again')
-  const stored = await useObjectStorage().stat(row.storageKey)
-  if (!stored) throw conflict('Nothing was uploaded for this file yet')
+  const storage = useObjectStorage()
+  // A retry after a crash between the move and the update finds the bytes at the file's key already.
+  if (await storage.stat(uploadKey(row.storageKey))) await storage.move(uploadKey(row.storageKey), row.storageKey)
+  else if (!(await storage.stat(row.storageKey))) throw conflict('Nothing was uploaded for this file yet')
   const db = await useDb()
-  const [updated] = await db.update(files).set({ status: 'pending_scan', completedAt: new Date(), uploadExpiresAt: null })
+  // uploadExpiresAt stays: files.sweep removes whatever a late PUT leaves under the upload key once it passes.
+  const [updated] = await db.update(files).set({ status: 'pending_scan', completedAt: new Date() })
     .where(and(eq(files.id, fileId), eq(files.status, 'pending_upload'))).returning()
   // A racing complete already moved it on: answer what it is now.
   const current = updated ?? (await db.select().from(files).where(eq(files.id, fileId)))[0]!
@@ -119,6 +129,7 @@ export async function discardUpload(user: AuthUser, fileId: string): Promise<voi
 export async function removeStoredObjects(row: Pick<FileRow, 'storageKey' | 'thumbnailKey'>) {
   const storage = useObjectStorage()
   await storage.delete(row.storageKey)
+  await storage.delete(uploadKey(row.storageKey))
   if (row.thumbnailKey) await storage.delete(row.thumbnailKey)
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { and, eq, inArray, lt } from 'drizzle-orm'
+import { and, eq, inArray, lt, ne } from 'drizzle-orm'
 import { files } from '../../db/schema'
 import type { BlockedReason } from '../../../shared/files'
 import { useDb } from '../../adapters/database/use-database'
@@ -10,7 +10,7 @@ import { useVirusScanner } from '../../adapters/scanner/use-scanner'
 import type { ScanVerdict } from '../../adapters/scanner/scanner'
 import { useLogger } from '../../platform/logger'
 import { appendAudit } from '../audit/audit'
-import { announceFile, enqueueScan, removeStoredObjects } from './files'
+import { announceFile, enqueueScan, removeStoredObjects, uploadKey } from './files'
 import { SAMPLE_BYTES, checkType } from './inspect'
 import { makeThumbnail } from './thumbnails'
 import { hasThumbnail } from './views'
@@ -131,6 +131,11 @@ export async function sweepFiles(now = new Date(), options: { graceSeconds?: num
   if (expired.length) {
     await db.delete(files).where(and(inArray(files.id, expired.map(r => r.id)), eq(files.status, 'pending_upload')))
   }
+  // Completed files whose upload window passed: drop anything a late PUT wrote under the upload key.
+  const closed = await db.select({ id: files.id, storageKey: files.storageKey }).from(files)
+    .where(and(ne(files.status, 'pending_upload'), lt(files.uploadExpiresAt, expiredBefore))).limit(500)
+  for (const row of closed) await useObjectStorage().delete(uploadKey(row.storageKey))
+  if (closed.length) await db.update(files).set({ uploadExpiresAt: null }).where(inArray(files.id, closed.map(r => r.id)))
   const stuckBefore = new Date(now.getTime() - (options.rescanAfterSeconds ?? 120) * 1000)
   const stuck = await db.select({ id: files.id }).from(files)
     .where(and(eq(files.status, 'pending_scan'), lt(files.completedAt, stuckBefore))).limit(500)
