@@ -1,4 +1,9 @@
 import type { ConversationKind } from '#shared/schemas/conversations'
+import type { FileInfo } from '#shared/types'
+
+/** Where and how to PUT the bytes of a new file: straight to storage, signed, single-object (contract §4 Files). */
+export interface UploadTicket { url: string, method: 'PUT', headers: Record<string, string>, expiresAt: string }
+export interface SendMessageInput { clientId: string, content: string, replyToId?: string | null, type?: 'text' | 'file', fileIds?: string[] }
 
 /**
  * Typed calls for contract §3–§4; stores and pages use these instead of raw URLs. Response types are not
@@ -24,14 +29,21 @@ export function useChatApi() {
 
     listMessages: (conversationId: string, query: { before?: number, after?: number, limit?: number } = {}) =>
       api(`/conversations/${conversationId}/messages`, { query }),
-    sendMessage: (conversationId: string, body: { clientId: string, content: string, replyToId?: string | null }) =>
+    sendMessage: (conversationId: string, body: SendMessageInput) =>
       api(`/conversations/${conversationId}/messages`, json('POST', body)),
     editMessage: (id: string, content: string) => api(`/messages/${id}`, json('PATCH', { content })),
     deleteMessage: (id: string) => api(`/messages/${id}`, json('DELETE')),
     addReaction: (id: string, emoji: string) => api(`/messages/${id}/reactions`, json('POST', { emoji })),
     removeReaction: (id: string, emoji: string) =>
       api(`/messages/${id}/reactions/${encodeURIComponent(emoji)}`, json('DELETE')),
-    markRead: (conversationId: string, seq: number) => api(`/conversations/${conversationId}/read`, json('POST', { seq }))
+    markRead: (conversationId: string, seq: number) => api(`/conversations/${conversationId}/read`, json('POST', { seq })),
+
+    // Typed by hand: the client reads only these fields, whatever else the handlers add.
+    createFile: (conversationId: string, body: { fileName: string, size: number, mimeType: string }) =>
+      api(`/conversations/${conversationId}/files`, json('POST', body)) as Promise<{ file: FileInfo, upload: UploadTicket }>,
+    completeFile: (id: string) => api(`/files/${id}/complete`, json('POST', {})) as Promise<{ file: FileInfo }>,
+    getFile: (id: string) => api(`/files/${id}`) as Promise<{ file: FileInfo, downloadUrl?: string, expiresAt?: string }>,
+    deleteFile: (id: string) => api(`/files/${id}`, json('DELETE')) as Promise<unknown>
   }
 }
 

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
-import type { Message } from '#shared/types'
+import type { FileInfo, Message } from '#shared/types'
+import type { SendMessageInput } from '../composables/useChatApi'
 
 export interface ConversationMessages {
   bySeq: Record<number, Message>
@@ -67,7 +68,17 @@ export const useMessagesStore = defineStore('messages', () => {
     return messages.length
   }
 
-  async function send(conversationId: string, body: { clientId: string, content: string, replyToId?: string | null }) {
+  /** A `file:updated` (scan result) or a re-fetched file: replaced in every message that carries it. */
+  function applyFile(file: FileInfo) {
+    const c = conversations.value[file.conversationId]
+    if (!c) return
+    const owner = file.messageId ? byId(file.messageId) : undefined
+    for (const message of owner ? [owner] : Object.values(c.bySeq)) {
+      if (message.files.some(f => f.id === file.id)) apply({ ...message, files: message.files.map(f => f.id === file.id ? file : f) })
+    }
+  }
+
+  async function send(conversationId: string, body: SendMessageInput) {
     const { message } = await chat.sendMessage(conversationId, body)
     apply(message)
     return message
@@ -95,5 +106,5 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   // Every piece of state is returned: Pinia serialises only returned refs into the SSR payload.
-  return { conversations, seqById, entry, list, byId, apply, markDeleted, loadLatest, loadOlder, send, edit, remove, react, unreact, markRead }
+  return { conversations, seqById, entry, list, byId, apply, applyFile, markDeleted, loadLatest, loadOlder, send, edit, remove, react, unreact, markRead }
 })

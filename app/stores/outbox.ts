@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import type { FileInfo } from '#shared/types'
 
 export interface OutboxItem {
   clientId: string
@@ -6,6 +7,8 @@ export interface OutboxItem {
   senderId: string
   content: string
   replyToId: string | null
+  /** Attachments whose uploads completed before Send: their ids go out with the message, the rest shows it pending. */
+  files?: FileInfo[]
   createdAt: string
   // sending: queued or in flight; retrying: an attempt failed and another will follow; failed: the server refused it.
   state: 'sending' | 'retrying' | 'failed'
@@ -63,10 +66,17 @@ export const useOutboxStore = defineStore('outbox', () => {
     persist()
   }
 
+  /** Scan results reach a message that is still waiting to go out too. */
+  function applyFile(file: FileInfo) {
+    for (const item of items.value) {
+      if (item.files?.some(f => f.id === file.id)) item.files = item.files.map(f => f.id === file.id ? file : f)
+    }
+  }
+
   function dropConversation(conversationId: string) {
     items.value = items.value.filter(i => i.conversationId !== conversationId)
     persist()
   }
 
-  return { items, restore, forConversation, has, add, update, remove, dropConversation }
+  return { items, restore, forConversation, has, add, update, remove, applyFile, dropConversation }
 })

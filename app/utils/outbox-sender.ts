@@ -40,7 +40,10 @@ export function createOutboxSender(transport: OutboxTransport) {
   let retryTimer: ReturnType<typeof setTimeout> | undefined
 
   async function deliver(item: OutboxItem): Promise<Message> {
-    const body = { clientId: item.clientId, content: item.content, replyToId: item.replyToId }
+    const fileIds = item.files?.map(f => f.id) ?? []
+    const body = fileIds.length
+      ? { clientId: item.clientId, content: item.content, replyToId: item.replyToId, type: 'file' as const, fileIds }
+      : { clientId: item.clientId, content: item.content, replyToId: item.replyToId }
     const reply = transport.ready()
       ? await transport.request<{ message: Message }>('message:send', { conversationId: item.conversationId, ...body })
       : await chat.sendMessage(item.conversationId, body)

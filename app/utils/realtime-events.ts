@@ -1,5 +1,5 @@
 import type { PersistedEvent, ServerEvent } from '#shared/schemas/events'
-import type { Conversation, Message } from '#shared/types'
+import type { Conversation, FileInfo, Message } from '#shared/types'
 
 /**
  * Applies live events to the stores. Persisted events arrive here already de-duplicated and in seq order
@@ -12,6 +12,7 @@ export function createEventApplier() {
   const messages = useMessagesStore()
   const conversations = useConversationsStore()
   const outbox = useOutboxStore()
+  const uploads = useUploadsStore()
   const chat = useChatApi()
   const router = useRouter()
 
@@ -78,6 +79,13 @@ export function createEventApplier() {
     if (seq >= newest || openConversationId() === conversationId) conversations.markReadLocally(conversationId)
   }
 
+  /** A scan result: the file moves from "Scanning…" to its preview or to Blocked wherever it is shown. */
+  function onFile(file: FileInfo) {
+    messages.applyFile(file)
+    uploads.applyFile(file)
+    outbox.applyFile(file)
+  }
+
   /** A persisted event whose seq is the next one for its conversation. */
   function persisted(event: PersistedEvent) {
     if (event.type === 'message:new') onNew(event.conversationId, event.data.message)
@@ -93,6 +101,7 @@ export function createEventApplier() {
     else if (event.type === 'presence') rt.setPresence(event.data.userId, event.data.status, event.data.lastSeenAt)
     else if (event.type === 'typing' && event.data.userId !== me()) rt.setTyping(event.conversationId, event.data.userId, event.data.typing)
     else if (event.type === 'read') onRead(event.conversationId, event.data.userId, event.data.seq)
+    else if (event.type === 'file:updated') onFile(event.data.file)
   }
 
   return { persisted, ephemeral, put, onRemoved }
