@@ -14,4 +14,6 @@ export default defineNuxtPlugin(() => {
     uploads.restore(userId)
     realtime.start()
   }, { immediate: true })
+  // A message waiting for its uploads goes out the moment the last one finishes (or fails).
+  watch(() => uploads.items.filter(i => i.sendingWith).map(i => i.state).join(), () => realtime.flushOutbox())
 })

@@ -9,6 +9,8 @@ export interface OutboxItem {
   replyToId: string | null
   /** Attachments whose uploads completed before Send: their ids go out with the message, the rest shows it pending. */
   files?: FileInfo[]
+  /** Tray uploads (keys) still running at Send: the message waits for them, then carries their files too. */
+  uploads?: string[]
   createdAt: string
   // sending: queued or in flight; retrying: an attempt failed and another will follow; failed: the server refused it.
   state: 'sending' | 'retrying' | 'failed'
@@ -52,7 +54,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     persist()
   }
 
-  function update(clientId: string, patch: Partial<Pick<OutboxItem, 'state' | 'error'>>) {
+  function update(clientId: string, patch: Partial<Pick<OutboxItem, 'state' | 'error' | 'files' | 'uploads'>>) {
     const item = items.value.find(i => i.clientId === clientId)
     if (!item) return
     Object.assign(item, patch)

@@ -24,6 +24,8 @@ export interface UploadItem {
   file: FileInfo | null
   ticket: UploadTicket | null
   error: UploadFailure | null
+  /** The clientId of the outbox message waiting for this upload to finish. */
+  sendingWith?: string
 }
 
 // A signed URL this close to expiry is not worth starting a PUT with.
@@ -167,6 +169,8 @@ export const useUploadsStore = defineStore('uploads', () => {
       xhr.onload = () => {
         done()
         if (xhr.status >= 200 && xhr.status < 300) resolve()
+        // 409/412: the object is there already (our earlier attempt got through, its reply did not): go on to complete.
+        else if (xhr.status === 409 || xhr.status === 412) resolve()
         else reject(new UploadStepError(xhr.status === 403 && expired(ticket) ? 'expired' : 'storage_refused', xhr.status))
       }
       xhr.onerror = () => {
@@ -206,14 +210,30 @@ export const useUploadsStore = defineStore('uploads', () => {
     void run(k)
   }
 
-  /** Hands the finished uploads (at most `limit`) to a message being sent; the others stay in the tray. */
-  function take(conversationId: string, limit: number): FileInfo[] {
-    const taken = forConversation(conversationId).filter(i => i.state === 'done' && i.file).slice(0, limit)
-    const keys = new Set(taken.map(i => i.key))
-    taken.forEach(i => blobs.delete(i.key))
-    items.value = items.value.filter(i => !keys.has(i.key))
+  /**
+   * What a message being sent takes from the tray (at most `limit`): finished uploads leave it now, running ones
+   * are marked for the message and leave it when they finish (claim). Failed and blocked ones stay.
+   */
+  function take(conversationId: string, clientId: string, limit: number): { files: FileInfo[], keys: string[] } {
+    const usable = forConversation(conversationId).filter(i => !i.sendingWith && i.state !== 'failed' && i.file?.status !== 'blocked').slice(0, limit)
+    const running = usable.filter(i => i.state !== 'done')
+    running.forEach(i => patch(i.key, { sendingWith: clientId }))
+    return { files: claim(usable.filter(i => i.state === 'done').map(i => i.key)), keys: running.map(i => i.key) }
+  }
+
+  /** Removes finished uploads from the tray for good (their message carries them now). */
+  function claim(keys: string[]): FileInfo[] {
+    const taken = keys.map(get).filter((i): i is UploadItem => i?.state === 'done' && !!i.file)
+    const gone = new Set(taken.map(i => i.key))
+    gone.forEach(k => blobs.delete(k))
+    items.value = items.value.filter(i => !gone.has(i.key))
     persist()
     return taken.map(i => i.file!)
+  }
+
+  /** The message gave up on these (it failed, or was discarded): they become ordinary tray items again. */
+  function release(keys: string[]) {
+    keys.forEach(k => patch(k, { sendingWith: undefined }))
   }
 
   function applyFile(file: FileInfo) {
@@ -238,5 +258,5 @@ export const useUploadsStore = defineStore('uploads', () => {
     window.addEventListener('online', resume)
   }
 
-  return { items, get, forConversation, hasBytes, restore, add, discard, retry, take, applyFile, resume }
+  return { items, get, forConversation, hasBytes, restore, add, discard, retry, take, claim, release, applyFile, resume }
 })

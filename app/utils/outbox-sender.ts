@@ -35,6 +35,7 @@ export function createOutboxSender(transport: OutboxTransport) {
   const chat = useChatApi()
   const apply = createEventApplier()
   const conversations = useConversationsStore()
+  const uploads = useUploadsStore()
   let running = false
   let failures = 0
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -50,6 +51,22 @@ export function createOutboxSender(transport: OutboxTransport) {
     return reply.message
   }
 
+  /** A message sent while some of its files were uploading waits for them (keeping the order behind it). */
+  function settleUploads(item: OutboxItem): 'ready' | 'waiting' | 'failed' {
+    const keys = item.uploads ?? []
+    if (!keys.length) return 'ready'
+    const held = keys.map(k => uploads.get(k))
+    const broken = held.find(u => !u || u.state === 'failed' || u.file?.status === 'blocked')
+    if (broken !== undefined || held.includes(undefined)) {
+      const reason = broken?.error?.text ?? (broken?.file?.status === 'blocked' ? 'blocked by the scanner' : 'removed')
+      outbox.update(item.clientId, { state: 'failed', error: `${broken?.fileName ?? 'an attachment'} did not upload (${reason})` })
+      return 'failed'
+    }
+    if (held.some(u => u!.state !== 'done')) return 'waiting'
+    outbox.update(item.clientId, { files: [...(item.files ?? []), ...uploads.claim(keys)], uploads: [] })
+    return 'ready'
+  }
+
   async function flush() {
     if (running) return
     running = true
@@ -58,6 +75,9 @@ export function createOutboxSender(transport: OutboxTransport) {
       for (;;) {
         const item = outbox.items.find(i => i.state !== 'failed')
         if (!item || (!transport.ready() && !navigator.onLine)) break
+        const attachments = settleUploads(item)
+        if (attachments === 'failed') continue
+        if (attachments === 'waiting') break
         try {
           const message = await deliver(item)
           failures = 0
