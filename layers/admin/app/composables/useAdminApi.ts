@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type {
   AdminConversationsQuery as ConversationsQuerySchema, AdminUsersQuery as UsersQuerySchema, AuditQuery as AuditQuerySchema
 } from '#shared/schemas/admin'
+import type { AdminFilesQuery as FilesQuerySchema } from '#shared/schemas/files'
 
 /**
  * Typed calls for the admin APIs (docs/api.md, "Admin moderation as built"), through the root's useApi():
@@ -41,6 +42,9 @@ export function useAdminApi() {
     listProjects: () => api('/projects'),
     listExports: (query: { cursor?: string, limit?: number } = {}) => api('/admin/exports', { query }),
     getExport: (id: string) => api(`/admin/exports/${id}`),
+    // Every call is itself audit-logged (files.view): the list names files people may not have meant for admins.
+    listFiles: (query: FilesQuery) => api('/admin/files', { query }),
+    deleteFile: (id: string, reason: string) => api(`/admin/files/${id}`, json('DELETE', { reason })),
 
     getAnalytics: (query: AnalyticsFilters) => api('/admin/analytics', { query }),
     listAnalyticsConversations: (query: AnalyticsFilters & { day?: string }) => api('/admin/analytics/conversations', { query }),
@@ -62,6 +66,7 @@ export type ConversationKind = 'project' | 'support' | 'announcement' | 'group' 
 export type ReportStatus = 'open' | 'resolved' | 'dismissed'
 export type AdminUser = Answer<'listUsers'>['users'][number]
 export type AdminConversation = Answer<'listConversations'>['conversations'][number]
+export type QuarantineFile = Answer<'listFiles'>['files'][number]
 export type ConversationDetail = Answer<'getConversation'>
 export type AdminMessage = Answer<'listMessages'>['messages'][number]
 export type ProjectMember = Answer<'listProjectMembers'>['members'][number]
@@ -72,6 +77,7 @@ export type ConversationStatus = 'active' | 'locked' | 'archived'
 type UrlQuery<S extends z.ZodType> = { [K in Exclude<keyof z.input<S>, 'limit'>]?: string } & { limit?: number }
 export type UsersQuery = UrlQuery<typeof UsersQuerySchema>
 export type ConversationsQuery = UrlQuery<typeof ConversationsQuerySchema>
+export type FilesQuery = UrlQuery<typeof FilesQuerySchema>
 
 /** GET /admin/audit's filters, from the server's own query schema (limit as a number, not query text). */
 export type AuditQuery = Omit<z.input<typeof AuditQuerySchema>, 'limit'> & { limit?: number }
@@ -81,12 +87,16 @@ export const AUDIT_ACTIONS = [
   'project.create', 'member.add', 'member.remove', 'invite.create', 'invite.redeem', 'conversation.create',
   'participant.add', 'participant.remove', 'message.delete', 'message.restore', 'conversation.lock',
   'conversation.archive', 'conversation.reactivate', 'user.create', 'user.signup', 'user.role', 'user.suspend',
-  'user.unsuspend', 'report.view', 'report.resolve', 'conversation.export', 'project.export'
+  'user.unsuspend', 'report.view', 'report.resolve', 'conversation.export', 'project.export', 'file.blocked',
+  'files.view', 'file.delete'
 ] as const
-export const AUDIT_TARGET_TYPES = ['project', 'user', 'invite', 'conversation', 'message', 'report'] as const
+export const AUDIT_TARGET_TYPES = ['project', 'user', 'invite', 'conversation', 'message', 'report', 'file'] as const
 
 /** The users and conversations lists' filters, as their URL query keys (the API's own parameter names). */
 export const USER_FILTER_KEYS = ['q', 'role', 'suspended'] as const
 export type UserFilters = Partial<Record<typeof USER_FILTER_KEYS[number], string>>
 export const CONVERSATION_FILTER_KEYS = ['projectId', 'userId', 'status', 'q'] as const
 export type ConversationFilters = Partial<Record<typeof CONVERSATION_FILTER_KEYS[number], string>>
+/** The quarantine's filters; no `status` in the URL means blocked, the API's default. */
+export const FILE_FILTER_KEYS = ['status', 'projectId'] as const
+export type FileFilters = Partial<Record<typeof FILE_FILTER_KEYS[number], string>>

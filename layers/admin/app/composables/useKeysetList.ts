@@ -42,8 +42,14 @@ export function useKeysetList<T extends { id: string }>(key: string, load: (curs
     more.value = swap(more.value)
   }
 
+  /** Drops a listed item the API has removed (a file deleted for good); the cursor stays valid, as it is keyset. */
+  function remove(id: string) {
+    if (first.data.value) first.data.value = { ...first.data.value, items: first.data.value.items.filter(i => i.id !== id) }
+    more.value = more.value.filter(i => i.id !== id)
+  }
+
   return {
-    items, nextCursor, loadMore, loadingMore, moreError, replace,
+    items, nextCursor, loadMore, loadingMore, moreError, replace, remove,
     loading: computed(() => first.status.value === 'pending'),
     error: first.error,
     refresh: first.refresh,
