@@ -92,7 +92,7 @@ export async function scanFile(fileId: string): Promise<void> {
   }
   let thumbnailKey: string | null = null
   if (!blocked && hasThumbnail(row.mimeType)) {
-    const preview = await makeThumbnail(await useObjectStorage().get(row.storageKey))
+    const preview = await makeThumbnail(() => useObjectStorage().get(row.storageKey))
     if (preview) {
       thumbnailKey = `${row.storageKey}.thumb.webp`
       await useObjectStorage().put(thumbnailKey, preview, { contentType: 'image/webp' })
