@@ -1,73 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import type { Browser, Page } from '@playwright/test'
 import sharp from 'sharp'
 import { FILE_MAX_BYTES } from '../../shared/files'
-import type { Actor } from '../helpers/api'
+import { dropFiles, holdFileUpdates, messageItem, sessionsOf, slowUploads } from './attachments-helpers'
 import { expect, signInAs, test } from './fixtures'
 
-interface Session { page: Page, close: () => Promise<void> }
-interface DroppedFile { name: string, type: string, base64?: string, size?: number }
-
-/** A browser context of its own, signed in as the actor, on the path, with its socket past `ready`. */
-async function openAs(browser: Browser, baseURL: string, actor: Actor, path: string): Promise<Session> {
-  const context = await browser.newContext({ baseURL })
-  const page = await context.newPage()
-  await signInAs(page, actor)
-  await page.goto(path)
-  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
-  await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
-  return { page, close: () => context.close() }
-}
-
-/** A real drag and drop: the files are built in the page from bytes, as a DataTransfer the drop handler reads. */
-async function dropFiles(page: Page, files: DroppedFile[]) {
-  await page.getByTestId('conversation-view').evaluate((zone, specs) => {
-    const transfer = new DataTransfer()
-    for (const spec of specs) {
-      const bytes = spec.base64 ? Uint8Array.from(atob(spec.base64), c => c.charCodeAt(0)) : new Uint8Array(spec.size ?? 0)
-      transfer.items.add(new File([bytes], spec.name, { type: spec.type }))
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }))
-    }
-  }, files)
-}
-
-/** Holds a page's `file:updated` frames until release(), so a state before the scan result can be looked at. */
-async function holdFileUpdates(page: Page) {
-  const held: Array<() => void> = []
-  let holding = true
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer()
-    server.onMessage((frame) => {
-      if (holding && String(frame).includes('"file:updated"')) held.push(() => ws.send(frame))
-      else ws.send(frame)
-    })
-  })
-  return () => {
-    holding = false
-    held.splice(0).forEach(send => send())
-  }
-}
-
-// Local-disk uploads are PUTs to the app itself: slowed down, the upload is visibly in progress when Send is pressed.
-const slowUploads = (page: Page) => page.route('**/storage/upload/**', async (route) => {
-  await new Promise(resolve => setTimeout(resolve, 1_000))
-  await route.continue()
-})
-
-const item = (page: Page, text: string) => page.getByTestId('message-item').filter({ hasText: text })
-
 test.describe('attachments', () => {
-  const sessions: Session[] = []
-  const open = async (browser: Browser, baseURL: string | undefined, actor: Actor, path: string) => {
-    const session = await openAs(browser, baseURL!, actor, path)
-    sessions.push(session)
-    return session
-  }
-  test.afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(s => s.close()))
-  })
+  const { open, closeAll } = sessionsOf()
+  test.afterEach(closeAll)
 
   test('a dropped image uploads with progress, is scanned, and shows as a thumbnail and a lightbox to the other person', async ({ browser, baseURL, world }) => {
     const path = `/projects/${world.project.id}/c/${world.conversation.id}`
@@ -92,12 +31,12 @@ test.describe('attachments', () => {
     await client.page.getByTestId('composer').fill('the error I get')
     await client.page.getByTestId('composer').press('Enter')
 
-    const received = item(staff.page, 'the error I get')
+    const received = messageItem(staff.page, 'the error I get')
     const thumbnail = received.getByTestId('attachment-thumbnail')
     await expect(thumbnail).toBeVisible()
     await expect(thumbnail.locator('img')).toHaveJSProperty('complete', true)
     expect(await thumbnail.locator('img').evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
-    await expect(item(client.page, 'the error I get').getByTestId('attachment-thumbnail')).toBeVisible()
+    await expect(messageItem(client.page, 'the error I get').getByTestId('attachment-thumbnail')).toBeVisible()
 
     await thumbnail.click()
     const lightbox = staff.page.getByRole('dialog', { name: 'Image: screenshot.png' })

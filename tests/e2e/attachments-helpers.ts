@@ -1,0 +1,99 @@
+import type { Browser, Page, Route } from '@playwright/test'
+import type { Actor } from '../helpers/api'
+import { expect, signInAs } from './fixtures'
+
+export interface Session { page: Page, close: () => Promise<void> }
+export interface DroppedFile { name: string, type: string, base64?: string, size?: number }
+
+/** A browser context of its own, signed in as the actor, on the path, with its socket past `ready`. */
+export async function openAs(browser: Browser, baseURL: string, actor: Actor, path: string): Promise<Session> {
+  const context = await browser.newContext({ baseURL })
+  const page = await context.newPage()
+  await signInAs(page, actor)
+  await page.goto(path)
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
+  await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
+  return { page, close: () => context.close() }
+}
+
+/** Sessions opened in a test, closed by closeAll() in its afterEach. */
+export function sessionsOf() {
+  const sessions: Session[] = []
+  return {
+    open: async (browser: Browser, baseURL: string | undefined, actor: Actor, path: string) => {
+      const session = await openAs(browser, baseURL!, actor, path)
+      sessions.push(session)
+      return session
+    },
+    closeAll: () => Promise.all(sessions.splice(0).map(s => s.close()))
+  }
+}
+
+/** A real drag and drop: the files are built in the page from bytes, as a DataTransfer the drop handler reads. */
+export async function dropFiles(page: Page, files: DroppedFile[]) {
+  await page.getByTestId('conversation-view').evaluate((zone, specs) => {
+    const transfer = new DataTransfer()
+    for (const spec of specs) {
+      const bytes = spec.base64 ? Uint8Array.from(atob(spec.base64), c => c.charCodeAt(0)) : new Uint8Array(spec.size ?? 0)
+      transfer.items.add(new File([bytes], spec.name, { type: spec.type }))
+    }
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }))
+    }
+  }, files)
+}
+
+/** A paste into the composer, as a browser fires it for a copied image: a ClipboardEvent whose DataTransfer holds the File. */
+export async function pasteFiles(page: Page, files: DroppedFile[]) {
+  await page.getByTestId('composer').evaluate((field, specs) => {
+    const transfer = new DataTransfer()
+    for (const spec of specs) {
+      const bytes = spec.base64 ? Uint8Array.from(atob(spec.base64), c => c.charCodeAt(0)) : new Uint8Array(spec.size ?? 0)
+      transfer.items.add(new File([bytes], spec.name, { type: spec.type }))
+    }
+    field.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: transfer }))
+  }, files)
+}
+
+/** Holds a page's `file:updated` frames until release(), so a state before the scan result can be looked at. */
+export async function holdFileUpdates(page: Page) {
+  const held: Array<() => void> = []
+  let holding = true
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer()
+    server.onMessage((frame) => {
+      if (holding && String(frame).includes('"file:updated"')) held.push(() => ws.send(frame))
+      else ws.send(frame)
+    })
+  })
+  return () => {
+    holding = false
+    held.splice(0).forEach(send => send())
+  }
+}
+
+// Local-disk uploads are PUTs to the app itself: slowed down, the upload is visibly in progress when Send is pressed.
+export const slowUploads = (page: Page) => page.route('**/storage/upload/**', async (route) => {
+  await new Promise(resolve => setTimeout(resolve, 1_000))
+  await route.continue()
+})
+
+/**
+ * Holds every storage PUT of the page until release() (then lets them and later ones through), so an upload stays
+ * "uploading" for as long as a test needs. A PUT the page gave up on meanwhile cannot be continued: that is ignored.
+ */
+export async function holdUploads(page: Page) {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const handler = async (route: Route) => {
+    await gate
+    await route.continue().catch(() => {})
+  }
+  await page.route('**/storage/upload/**', handler)
+  return release
+}
+
+export const messageItem = (page: Page, text: string) => page.getByTestId('message-item').filter({ hasText: text })
+export const trayItem = (page: Page, fileName: string | RegExp) => page.getByTestId('upload-item').filter({ hasText: fileName })
