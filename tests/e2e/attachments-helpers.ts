@@ -1,4 +1,4 @@
-import type { Browser, Page, Route } from '@playwright/test'
+import type { Browser, Page, Request, Route } from '@playwright/test'
 import type { Actor } from '../helpers/api'
 import { expect, signInAs } from './fixtures'
 
@@ -80,15 +80,15 @@ export const slowUploads = (page: Page) => page.route('**/storage/upload/**', as
 
 /**
  * Holds every storage PUT of the page until release() (then lets them and later ones through), so an upload stays
- * "uploading" for as long as a test needs. A PUT the page gave up on meanwhile cannot be continued: that is ignored.
+ * "uploading" for as long as a test needs (`only` picks the PUTs to hold). A PUT the page gave up on meanwhile cannot be continued: that is ignored.
  */
-export async function holdUploads(page: Page) {
+export async function holdUploads(page: Page, only: (request: Request) => boolean = () => true) {
   let release!: () => void
   const gate = new Promise<void>((resolve) => {
     release = resolve
   })
   const handler = async (route: Route) => {
-    await gate
+    if (only(route.request())) await gate
     await route.continue().catch(() => {})
   }
   await page.route('**/storage/upload/**', handler)
