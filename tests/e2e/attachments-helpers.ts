@@ -44,15 +44,18 @@ export async function dropFiles(page: Page, files: DroppedFile[]) {
 }
 
 /** A paste into the composer, as a browser fires it for a copied image: a ClipboardEvent whose DataTransfer holds the File. */
-export async function pasteFiles(page: Page, files: DroppedFile[]) {
-  await page.getByTestId('composer').evaluate((field, specs) => {
+export async function pasteFiles(page: Page, files: DroppedFile[], text?: string): Promise<{ defaultPrevented: boolean }> {
+  return page.getByTestId('composer').evaluate((field, [specs, plain]) => {
     const transfer = new DataTransfer()
+    if (plain) transfer.setData('text/plain', plain)
     for (const spec of specs) {
       const bytes = spec.base64 ? Uint8Array.from(atob(spec.base64), c => c.charCodeAt(0)) : new Uint8Array(spec.size ?? 0)
       transfer.items.add(new File([bytes], spec.name, { type: spec.type }))
     }
-    field.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: transfer }))
-  }, files)
+    const event = new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: transfer })
+    field.dispatchEvent(event)
+    return { defaultPrevented: event.defaultPrevented }
+  }, [files, text] as const)
 }
 
 /** Holds a page's `file:updated` frames until release(), so a state before the scan result can be looked at. */

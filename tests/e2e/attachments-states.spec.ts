@@ -93,6 +93,16 @@ test.describe('attachment states', () => {
     expect(await thumbnail.locator('img').evaluate(img => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
   })
 
+  test('a paste that carries text and a picture of it (a spreadsheet copy) pastes the text, attaching nothing', async ({ page, world }) => {
+    await signInAs(page, world.client)
+    await page.goto(`/projects/${world.project.id}/c/${world.conversation.id}`)
+    await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
+    const pasted = await pasteFiles(page, [{ name: 'image.png', type: 'image/png', base64: (await png()).toString('base64') }], 'Q3\t1200\nQ4\t1500')
+    // The browser's own text paste goes ahead (a synthetic event cannot perform it, so its default is checked).
+    expect(pasted.defaultPrevented).toBe(false)
+    await expect(page.getByTestId('upload-item')).toHaveCount(0)
+  })
+
   test('cancelling an upload takes it out of the tray and off the server', async ({ page, world }) => {
     await signInAs(page, world.client)
     await page.goto(`/projects/${world.project.id}/c/${world.conversation.id}`)
