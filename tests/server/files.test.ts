@@ -276,6 +276,17 @@ describe('files: create → signed PUT → complete → scan → download', () =
     expect(theirs.status).toBe(422)
   })
 
+  it('sends files over the socket too: message:send with fileIds and no text', async () => {
+    const socket = await wsConnect(baseURL(), { token: f.client.token })
+    const file = await uploadFile(f.client, conversationId, { name: 'ws.txt', type: 'text/plain', bytes: Buffer.from('over the socket\n') })
+    const reply = await socket.request('message:send', { conversationId, clientId: uniq('c'), content: '', type: 'file', fileIds: [file.id] })
+    expect(reply.ok, JSON.stringify(reply)).toBe(true)
+    expect(reply.data.message).toMatchObject({ content: '', type: 'file', files: [expect.objectContaining({ id: file.id })] })
+    const empty = await socket.request('message:send', { conversationId, clientId: uniq('c'), content: '' })
+    expect(empty.ok).toBe(false)
+    expect(empty.error.code).toBe('validation_failed')
+  })
+
   it('hides the files of a deleted message from members, and lets uploaders discard unattached uploads', async () => {
     const file = await uploadFile(f.client, conversationId, { name: 'gone.txt', type: 'text/plain', bytes: Buffer.from('bye\n') })
     const message = await sendWithFiles(f.client, [file.id], 'soon gone')
