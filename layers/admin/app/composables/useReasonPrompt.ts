@@ -22,7 +22,9 @@ export function useReasonPrompt() {
   const statusEl = ref<HTMLElement | null>(null)
   let result: string | undefined
 
+  let opener: HTMLElement | null = null
   function ask(next: ReasonPrompt) {
+    opener = import.meta.client ? document.activeElement as HTMLElement | null : null
     prompt.value = next
     result = undefined
     open.value = true
@@ -37,10 +39,24 @@ export function useReasonPrompt() {
   function closed() {
     if (result === undefined) return
     result = undefined
+    const lost = () => {
+      const active = document.activeElement as HTMLElement | null
+      return !active || active === document.body || !active.isConnected || active.matches(':disabled')
+    }
+    const button = opener
     // The dialog hands focus back to its opener first; check once that has happened.
     setTimeout(() => {
-      const active = document.activeElement as HTMLElement | null
-      if (!active || active === document.body || !active.isConnected || active.matches(':disabled')) statusEl.value?.focus()
+      if (lost()) return statusEl.value?.focus()
+      if (!button) return
+      // The opener may go a moment later (its row leaves when the list reloads, or it turns disabled): follow it
+      // until then, so focus never drops to the page.
+      const observer = new MutationObserver(() => {
+        if (button.isConnected && !button.matches(':disabled')) return
+        observer.disconnect()
+        if (lost() || document.activeElement === button) statusEl.value?.focus()
+      })
+      observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] })
+      setTimeout(() => observer.disconnect(), 5000)
     }, 0)
   }
 
