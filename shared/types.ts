@@ -12,7 +12,15 @@ export interface PublicUser {
   role: GlobalRole
 }
 
-export interface Project { id: string, slug: string, name: string, role: 'owner' | 'staff' | 'client' | null }
+export interface Project {
+  id: string
+  slug: string
+  name: string
+  role: 'owner' | 'staff' | 'client' | null
+  /** GET /api/projects (extension): unread messages and unread mentions over the caller's own conversations. */
+  unreadCount: number
+  mentionCount: number
+}
 
 export interface Conversation {
   id: string

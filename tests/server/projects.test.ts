@@ -13,10 +13,32 @@ describe('projects, members and invites', () => {
   it('lists only the projects a user belongs to, with their role', async () => {
     const other = await createProjectFixture(baseURL(), f.admin)
     const mine = await f.client.api.get('/projects')
-    expect(mine.body.projects).toEqual([{ id: f.project.id, slug: f.project.slug, name: f.project.name, role: 'client' }])
+    expect(mine.body.projects).toEqual([{ id: f.project.id, slug: f.project.slug, name: f.project.name, role: 'client', unreadCount: 0, mentionCount: 0 }])
     const adminView = await f.admin.api.get('/projects')
     const ids = adminView.body.projects.map((p: any) => p.id)
     expect(ids).toEqual(expect.arrayContaining([f.project.id, other.project.id]))
+  })
+
+  it('counts unread messages and mentions per project over the caller\'s own conversations', async () => {
+    const g = await createProjectFixture(baseURL(), f.admin)
+    const counts = async (actor: typeof g.client) => (await actor.api.get('/projects')).body.projects
+      .find((p: any) => p.id === g.project.id)
+    const post = async (conversationId: string, content: string) =>
+      (await g.staff.api.post(`/conversations/${conversationId}/messages`, { clientId: crypto.randomUUID(), content })).body.message
+    const one = (await g.staff.api.post(`/projects/${g.project.id}/conversations`, { title: 'One', kind: 'support', participantIds: [g.client.user.id] })).body.conversation
+    const two = (await g.staff.api.post(`/projects/${g.project.id}/conversations`, { title: 'Two', kind: 'group', participantIds: [g.client.user.id, g.client2.user.id] })).body.conversation
+    await post(one.id, 'plain news')
+    const mention = await post(two.id, `over to you @${g.client.user.handle}`)
+    await g.client.api.post(`/conversations/${two.id}/messages`, { clientId: crypto.randomUUID(), content: 'my own reply does not count' })
+
+    expect(await counts(g.client)).toMatchObject({ unreadCount: 2, mentionCount: 1 })
+    expect(await counts(g.client2)).toMatchObject({ unreadCount: 2, mentionCount: 0 })
+    expect(await counts(g.staff)).toMatchObject({ unreadCount: 1, mentionCount: 0 })
+    await g.client.api.post(`/conversations/${two.id}/read`, { seq: mention.seq + 1 })
+    expect(await counts(g.client)).toMatchObject({ unreadCount: 1, mentionCount: 0 })
+    // Admins see every project, but only count conversations they take part in.
+    expect((await f.admin.api.get('/projects')).body.projects.find((p: any) => p.id === g.project.id))
+      .toMatchObject({ unreadCount: 0, mentionCount: 0 })
   })
 
   it('refuses a duplicate slug with 409 conflict', async () => {
