@@ -12,9 +12,11 @@ export interface OutboxItem {
   /** Tray uploads (keys) still running at Send: the message waits for them, then carries their files too. */
   uploads?: string[]
   createdAt: string
-  // sending: queued or in flight; retrying: an attempt failed and another will follow; failed: the server refused it.
-  state: 'sending' | 'retrying' | 'failed'
+  // sending: queued or in flight; retrying: an attempt failed and another will follow; waiting: rate-limited until
+  // retryAt (epoch ms, kept across reloads so the wait is honoured); failed: the server refused it, error says why.
+  state: 'sending' | 'retrying' | 'waiting' | 'failed'
   error?: string
+  retryAt?: number
 }
 
 /**
@@ -54,7 +56,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     persist()
   }
 
-  function update(clientId: string, patch: Partial<Pick<OutboxItem, 'state' | 'error' | 'files' | 'uploads'>>) {
+  function update(clientId: string, patch: Partial<Pick<OutboxItem, 'state' | 'error' | 'retryAt' | 'files' | 'uploads'>>) {
     const item = items.value.find(i => i.clientId === clientId)
     if (!item) return
     Object.assign(item, patch)

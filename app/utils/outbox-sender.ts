@@ -6,19 +6,16 @@ export interface OutboxTransport {
   request: <T>(type: string, data: object) => Promise<T>
 }
 
-/** A refusal that the same request will meet again (contract §2): stop retrying and show it. */
-const PERMANENT = new Set(['validation_failed', 'forbidden', 'not_found', 'conversation_locked', 'undeliverable',
-  'suspended', 'payload_too_large', 'unsupported_media_type', 'unauthorized'])
-
 export class RealtimeRequestError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly data: Record<string, unknown> = {}) {
     super(message)
     this.name = 'RealtimeRequestError'
   }
 }
 
-const codeOf = (error: unknown) =>
-  error instanceof RealtimeRequestError || isApiError(error) ? error.code : 'unknown'
+const outcomeOf = (error: unknown) => error instanceof RealtimeRequestError || isApiError(error)
+  ? sendOutcome(error.code, error.message, error.data)
+  : sendOutcome('unknown')
 
 /** Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), capped at 30 s. */
 export function backoffDelay(attempt: number, baseMs = 500, capMs = 30_000) {
@@ -75,6 +72,13 @@ export function createOutboxSender(transport: OutboxTransport) {
       for (;;) {
         const item = outbox.items.find(i => i.state !== 'failed')
         if (!item || (!transport.ready() && !navigator.onLine)) break
+        // A rate limit holds the whole queue (order is kept) until the server's retryAfterMs has passed,
+        // whatever else (a reconnect, going online) asks for a flush meanwhile.
+        const wait = item.state === 'waiting' ? (item.retryAt ?? 0) - Date.now() : 0
+        if (wait > 0) {
+          retryTimer = setTimeout(flush, wait)
+          break
+        }
         const attachments = settleUploads(item)
         if (attachments === 'failed') continue
         if (attachments === 'waiting') break
@@ -85,11 +89,17 @@ export function createOutboxSender(transport: OutboxTransport) {
           conversations.noteMessage(message.conversationId, message.seq, message.createdAt)
           outbox.remove(item.clientId)
         } catch (error) {
-          if (PERMANENT.has(codeOf(error))) {
-            outbox.update(item.clientId, { state: 'failed', error: (error instanceof Error && error.message) || 'Message not sent' })
+          const outcome = outcomeOf(error)
+          if (outcome.kind === 'failed') {
+            outbox.update(item.clientId, { state: 'failed', error: outcome.text, retryAt: undefined })
             continue
           }
-          outbox.update(item.clientId, { state: 'retrying' })
+          if (outcome.kind === 'wait') {
+            outbox.update(item.clientId, { state: 'waiting', retryAt: Date.now() + outcome.ms })
+            retryTimer = setTimeout(flush, outcome.ms)
+            break
+          }
+          outbox.update(item.clientId, { state: 'retrying', retryAt: undefined })
           retryTimer = setTimeout(flush, backoffDelay(failures++, 1_000))
           break
         }

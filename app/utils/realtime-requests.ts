@@ -27,7 +27,7 @@ export function createRequestTable(timeoutMs = 10_000) {
     pending.delete(frame.id)
     clearTimeout(p.timer)
     if (frame.ok) p.resolve(frame.data)
-    else p.reject(new RealtimeRequestError(frame.error?.code ?? 'unknown', frame.error?.message ?? 'Request failed'))
+    else p.reject(new RealtimeRequestError(frame.error?.code ?? 'unknown', frame.error?.message ?? 'Request failed', frame.error ?? {}))
   }
 
   function failAll() {
