@@ -95,7 +95,7 @@ test('an admin refreshes the views, sees titles in the drill-down and an empty r
 test('members never reach the dashboard', async ({ page, world, baseURL }) => {
   await signInAs(page, world.client)
   await page.goto('/admin/analytics')
-  await expect(page).toHaveURL(/\/$/)
+  await expect(page).toHaveURL(new RegExp(`/projects/${world.project.id}$`))
   await expect(page.getByTestId('admin-analytics')).toHaveCount(0)
   const analyst = await signIn(baseURL!, ANALYST.email, ANALYST.password)
   expect((await analyst.api.get('/admin/analytics')).status).toBe(200)

@@ -49,11 +49,10 @@ test('the audit log shows the API\'s message for a filter it refuses', async ({ 
   await expect(page.getByTestId('audit-action').first()).toBeVisible()
 })
 
-test('a non-admin opening /admin/audit is sent to the project list', async ({ page, world }) => {
+test('a non-admin opening /admin/audit is sent home (their only project)', async ({ page, world }) => {
   await signInAs(page, world.owner)
   await page.goto('/admin/audit')
-  await expect(page).toHaveURL(/\/$/)
-  await expect(page.getByTestId('project-list')).toBeVisible()
+  await expect(page).toHaveURL(new RegExp(`/projects/${world.project.id}$`))
   await expect(page.getByTestId('admin-audit')).toHaveCount(0)
   // The API is the real guard: to a member the route does not exist.
   expect((await world.owner.api.get('/admin/audit')).status).toBe(404)

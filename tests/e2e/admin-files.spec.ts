@@ -88,10 +88,10 @@ test('the quarantine shows the API\'s message for a filter it refuses, and Clear
   await expect(page.getByTestId('files-summary')).toContainText('shown')
 })
 
-test('a non-admin opening /admin/files is sent to the project list, and the API does not exist for them', async ({ page, world }) => {
+test('a non-admin opening /admin/files is sent home (their only project), and the API does not exist for them', async ({ page, world }) => {
   await signInAs(page, world.owner)
   await page.goto('/admin/files')
-  await expect(page).toHaveURL(/\/$/)
+  await expect(page).toHaveURL(new RegExp(`/projects/${world.project.id}$`))
   await expect(page.getByTestId('admin-files')).toHaveCount(0)
   expect((await world.owner.api.get('/admin/files')).status).toBe(404)
 })

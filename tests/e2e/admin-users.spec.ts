@@ -112,10 +112,10 @@ test('an admin finds a user, changes their role and suspends and unsuspends them
   ])
 })
 
-test('a non-admin opening /admin/users is sent to the project list', async ({ page, world }) => {
+test('a non-admin opening /admin/users is sent home (their only project)', async ({ page, world }) => {
   await signInAs(page, world.owner)
   await page.goto('/admin/users')
-  await expect(page).toHaveURL(/\/$/)
+  await expect(page).toHaveURL(new RegExp(`/projects/${world.project.id}$`))
   await expect(page.getByTestId('admin-users')).toHaveCount(0)
   expect((await world.owner.api.get('/admin/users')).status).toBe(404)
 })

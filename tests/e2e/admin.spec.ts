@@ -1,11 +1,10 @@
 import { ADMIN } from '../helpers/app-process'
 import { expect, signInAs, test } from './fixtures'
 
-test('a non-admin opening /admin is redirected to the project list', async ({ page, world }) => {
+test('a non-admin opening /admin is redirected home (their only project)', async ({ page, world }) => {
   await signInAs(page, world.owner)
   await page.goto('/admin')
-  await expect(page).toHaveURL(/\/$/)
-  await expect(page.getByTestId('project-list')).toBeVisible()
+  await expect(page).toHaveURL(new RegExp(`/projects/${world.project.id}$`))
   await expect(page.getByTestId('admin-home')).toHaveCount(0)
   await expect(page.getByTestId('admin-link')).toHaveCount(0)
 })

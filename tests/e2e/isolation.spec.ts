@@ -9,10 +9,11 @@ test('a client cannot see another project in the UI', async ({ page, world, admi
   const foreignConversation = await createConversation(admin, other.id, [])
 
   await signInAs(page, world.client)
+  // Their only project: the project list hands them straight to it.
   await page.goto('/')
-  await expect(page.locator(`[data-testid="project-link"][data-project-id="${world.project.id}"]`)).toBeVisible()
-  await expect(page.locator(`[data-testid="project-link"][data-project-id="${other.id}"]`)).toHaveCount(0)
+  await expect(page).toHaveURL(new RegExp(`/projects/${world.project.id}$`))
   await expect(page.getByText(other.name)).toHaveCount(0)
+  expect((await world.client.api.get('/projects')).body.projects.map((p: { id: string }) => p.id)).toEqual([world.project.id])
 
   await page.goto(`/projects/${other.id}`)
   await expect(page.getByTestId('not-found')).toContainText('Project not found')

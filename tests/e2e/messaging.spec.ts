@@ -9,7 +9,8 @@ test('a client signs in, sends, reacts and edits, and still sees the edit and th
   await page.getByTestId('login-password').fill(client.password)
   await page.getByTestId('login-submit').click()
 
-  await page.locator(`[data-testid="project-link"][data-project-id="${project.id}"]`).click()
+  // Their only project: the app goes straight into it.
+  await expect(page).toHaveURL(new RegExp(`/projects/${project.id}$`))
   await page.locator(`[data-testid="conversation-link"][data-conversation-id="${conversation.id}"]`).click()
   await expect(page.getByTestId('conversation-title')).toHaveText(conversation.title)
   await expect(page.getByText('No messages yet')).toBeVisible()
@@ -60,7 +61,7 @@ test('a sender deletes their message and everyone sees "Message deleted"', async
   await page.getByTestId('login-email').fill(client.user.email)
   await page.getByTestId('login-password').fill(client.password)
   await page.getByTestId('login-submit').click()
-  await expect(page.getByTestId('project-list')).toBeVisible()
+  await expect(page).toHaveURL(new RegExp(`/projects/${project.id}$`))
   await page.goto(`/projects/${project.id}/c/${conversation.id}`)
 
   const item = page.getByTestId('message-item').filter({ hasText: 'to be deleted' })
