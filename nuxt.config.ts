@@ -10,6 +10,7 @@ export default defineNuxtConfig({
   app: {
     head: {
       title: 'Switchboard',
+      htmlAttrs: { lang: 'en' },
       meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1' }]
     }
   },
