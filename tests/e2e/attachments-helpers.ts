@@ -1,33 +1,9 @@
-import type { Browser, Page, Request, Route } from '@playwright/test'
-import type { Actor } from '../helpers/api'
-import { expect, signInAs } from './fixtures'
+import type { Page, Request, Route } from '@playwright/test'
 
-export interface Session { page: Page, close: () => Promise<void> }
+export { messageItem, openAs, send, sessionsOf } from './sessions'
+export type { Session } from './sessions'
+
 export interface DroppedFile { name: string, type: string, base64?: string, size?: number }
-
-/** A browser context of its own, signed in as the actor, on the path, with its socket past `ready`. */
-export async function openAs(browser: Browser, baseURL: string, actor: Actor, path: string): Promise<Session> {
-  const context = await browser.newContext({ baseURL })
-  const page = await context.newPage()
-  await signInAs(page, actor)
-  await page.goto(path)
-  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
-  await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
-  return { page, close: () => context.close() }
-}
-
-/** Sessions opened in a test, closed by closeAll() in its afterEach. */
-export function sessionsOf() {
-  const sessions: Session[] = []
-  return {
-    open: async (browser: Browser, baseURL: string | undefined, actor: Actor, path: string) => {
-      const session = await openAs(browser, baseURL!, actor, path)
-      sessions.push(session)
-      return session
-    },
-    closeAll: () => Promise.all(sessions.splice(0).map(s => s.close()))
-  }
-}
 
 /** A real drag and drop: the files are built in the page from bytes, as a DataTransfer the drop handler reads. */
 export async function dropFiles(page: Page, files: DroppedFile[]) {
@@ -98,5 +74,4 @@ export async function holdUploads(page: Page, only: (request: Request) => boolea
   return release
 }
 
-export const messageItem = (page: Page, text: string) => page.getByTestId('message-item').filter({ hasText: text })
 export const trayItem = (page: Page, fileName: string | RegExp) => page.getByTestId('upload-item').filter({ hasText: fileName })

@@ -1,7 +1,7 @@
-import type { Page, Response } from '@playwright/test'
+import type { Response } from '@playwright/test'
 import sharp from 'sharp'
 import type { Actor } from '../helpers/api'
-import { dropFiles, holdUploads, messageItem, pasteFiles, sessionsOf, trayItem } from './attachments-helpers'
+import { dropFiles, holdUploads, messageItem, pasteFiles, send, sessionsOf, trayItem } from './attachments-helpers'
 import { expect, signInAs, test } from './fixtures'
 
 const png = () => sharp({ create: { width: 64, height: 48, channels: 3, background: '#cc6633' } }).png().toBuffer()
@@ -15,11 +15,6 @@ async function history(actor: Actor, conversationId: string) {
 
 const isCreate = (r: Response) => r.request().method() === 'POST' && /\/api\/conversations\/[^/]+\/files$/.test(new URL(r.url()).pathname)
 const isDelete = (fileId: string) => (r: Response) => r.request().method() === 'DELETE' && new URL(r.url()).pathname === `/api/files/${fileId}`
-
-async function send(page: Page, content: string) {
-  await page.getByTestId('composer').fill(content)
-  await page.getByTestId('composer').press('Enter')
-}
 
 test.describe('attachment states', () => {
   const { open, closeAll } = sessionsOf()

@@ -1,30 +1,9 @@
-import type { Browser, Page } from '@playwright/test'
-import type { Actor } from '../helpers/api'
-import { expect, signInAs, test } from './fixtures'
-
-interface Session { page: Page, close: () => Promise<void> }
-
-async function openAs(browser: Browser, baseURL: string, actor: Actor, path: string): Promise<Session> {
-  const context = await browser.newContext({ baseURL })
-  const page = await context.newPage()
-  await signInAs(page, actor)
-  await page.goto(path)
-  await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
-  return { page, close: () => context.close() }
-}
-
-const messages = (page: Page, text: string) => page.getByTestId('message-item').filter({ hasText: text })
+import { expect, test } from './fixtures'
+import { messageItem, sessionsOf } from './sessions'
 
 test.describe('presence and unread signals', () => {
-  const sessions: Session[] = []
-  const open = async (...args: Parameters<typeof openAs>) => {
-    const session = await openAs(...args)
-    sessions.push(session)
-    return session
-  }
-  test.afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(s => s.close()))
-  })
+  const { open, closeAll } = sessionsOf()
+  test.afterEach(closeAll)
 
   test('others\' presence shows unknown while this client is offline', async ({ browser, baseURL, world }) => {
     const path = `/projects/${world.project.id}/c/${world.conversation.id}`
@@ -60,7 +39,7 @@ test.describe('presence and unread signals', () => {
     expect(await icon.getAttribute('href')).not.toBe(plainIcon)
 
     await client.page.locator(`[data-testid="conversation-link"][data-conversation-id="${world.conversation.id}"]`).click()
-    await expect(messages(client.page, 'second')).toHaveCount(1)
+    await expect(messageItem(client.page, 'second')).toHaveCount(1)
     await expect(icon).toHaveAttribute('data-mentions', String(before))
   })
 })

@@ -1,36 +1,9 @@
-import type { Browser, Page } from '@playwright/test'
-import type { Actor } from '../helpers/api'
-import { expect, signInAs, test } from './fixtures'
-
-interface Session { page: Page, close: () => Promise<void> }
-
-async function openAs(browser: Browser, baseURL: string, actor: Actor, path: string, before?: (page: Page) => Promise<void>): Promise<Session> {
-  const context = await browser.newContext({ baseURL })
-  const page = await context.newPage()
-  await before?.(page)
-  await signInAs(page, actor)
-  await page.goto(path)
-  await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
-  return { page, close: () => context.close() }
-}
-
-async function send(page: Page, text: string) {
-  await page.getByTestId('composer').fill(text)
-  await page.getByTestId('composer').press('Enter')
-}
-
-const messages = (page: Page, text: string) => page.getByTestId('message-item').filter({ hasText: text })
+import { expect, test } from './fixtures'
+import { messageItem, send, sessionsOf } from './sessions'
 
 test.describe('pending messages say what is happening', () => {
-  const sessions: Session[] = []
-  const open = async (...args: Parameters<typeof openAs>) => {
-    const session = await openAs(...args)
-    sessions.push(session)
-    return session
-  }
-  test.afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(s => s.close()))
-  })
+  const { open, closeAll } = sessionsOf()
+  test.afterEach(closeAll)
 
   test('a rate-limited send waits exactly retryAfterMs, counting down, then goes out once', async ({ browser, baseURL, world }) => {
     // The e2e app runs with RATE_LIMITS=off (tests/e2e/global-setup.ts), so the server's rate_limited reply is
@@ -61,7 +34,7 @@ test.describe('pending messages say what is happening', () => {
     await expect(state).not.toContainText('Failed')
     // Going back online or reconnecting must not cut the wait short.
     await client.page.evaluate(() => window.dispatchEvent(new Event('online')))
-    await expect(messages(client.page, 'one too many')).toHaveCount(1)
+    await expect(messageItem(client.page, 'one too many')).toHaveCount(1)
     await expect(client.page.getByTestId('message-pending')).toHaveCount(0)
     expect(sends).toHaveLength(2)
     expect(sends[1]! - sends[0]!).toBeGreaterThanOrEqual(3_950)

@@ -1,25 +1,7 @@
-import type { Browser, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import type { Actor } from '../helpers/api'
 import { createConversation, expect, signInAs, test } from './fixtures'
-
-interface Session { page: Page, close: () => Promise<void> }
-
-/** A browser context of its own, signed in as the actor, on the path, with its socket past `ready`. */
-async function openAs(browser: Browser, baseURL: string, actor: Actor, path: string): Promise<Session> {
-  const context = await browser.newContext({ baseURL })
-  const page = await context.newPage()
-  await signInAs(page, actor)
-  await page.goto(path)
-  await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'open')
-  return { page, close: () => context.close() }
-}
-
-const messages = (page: Page, text: string) => page.getByTestId('message-item').filter({ hasText: text })
-
-async function send(page: Page, text: string) {
-  await page.getByTestId('composer').fill(text)
-  await page.getByTestId('composer').press('Enter')
-}
+import { messageItem, openAs, send, sessionsOf } from './sessions'
 
 async function history(actor: Actor, conversationId: string) {
   const res = await actor.api.get(`/conversations/${conversationId}/messages?limit=100`)
@@ -28,15 +10,8 @@ async function history(actor: Actor, conversationId: string) {
 }
 
 test.describe('live updates over the WebSocket', () => {
-  const sessions: Session[] = []
-  const open = async (browser: Browser, baseURL: string | undefined, actor: Actor, path: string) => {
-    const session = await openAs(browser, baseURL!, actor, path)
-    sessions.push(session)
-    return session
-  }
-  test.afterEach(async () => {
-    await Promise.all(sessions.splice(0).map(s => s.close()))
-  })
+  const { open, closeAll } = sessionsOf()
+  test.afterEach(closeAll)
 
   test('messages and the typing indicator travel both ways without a reload', async ({ browser, baseURL, world }) => {
     const path = `/projects/${world.project.id}/c/${world.conversation.id}`
@@ -46,14 +21,14 @@ test.describe('live updates over the WebSocket', () => {
     await client.page.getByTestId('composer').fill('Hi, I have a question')
     await expect(staff.page.getByTestId('typing-indicator')).toHaveText(`${world.client.user.displayName} is typing…`)
     await client.page.getByTestId('composer').press('Enter')
-    await expect(messages(staff.page, 'Hi, I have a question')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'Hi, I have a question')).toHaveCount(1)
     // Sending says typing:false, so the indicator goes without waiting for its 6 s expiry.
     await expect(staff.page.getByTestId('typing-indicator')).toHaveCount(0)
 
     await staff.page.getByTestId('composer').fill('Sure, go ahead')
     await expect(client.page.getByTestId('typing-indicator')).toHaveText(`${world.staff.user.displayName} is typing…`)
     await staff.page.getByTestId('composer').press('Enter')
-    await expect(messages(client.page, 'Sure, go ahead')).toHaveCount(1)
+    await expect(messageItem(client.page, 'Sure, go ahead')).toHaveCount(1)
     await expect(client.page.getByTestId('message-item')).toHaveCount(2)
     await expect(client.page.getByTestId('message-pending')).toHaveCount(0)
   })
@@ -94,12 +69,12 @@ test.describe('live updates over the WebSocket', () => {
 
     // The open conversation gets the message on screen, not a badge.
     await world.staff.api.post(`/conversations/${world.conversation.id}/messages`, { clientId: crypto.randomUUID(), content: 'in the open one' })
-    await expect(messages(client.page, 'in the open one')).toHaveCount(1)
+    await expect(messageItem(client.page, 'in the open one')).toHaveCount(1)
     const openLink = client.page.locator(`[data-testid="conversation-link"][data-conversation-id="${world.conversation.id}"]`)
     await expect(openLink.getByTestId('unread-badge')).toHaveCount(0)
 
     await link.click()
-    await expect(messages(client.page, 'two')).toHaveCount(1)
+    await expect(messageItem(client.page, 'two')).toHaveCount(1)
     await expect(link.getByTestId('unread-badge')).toHaveCount(0)
     await expect(link.getByTestId('mention-badge')).toHaveCount(0)
   })
@@ -108,16 +83,16 @@ test.describe('live updates over the WebSocket', () => {
     const path = `/projects/${world.project.id}/c/${world.conversation.id}`
     const staff = await open(browser, baseURL, world.staff, path)
     await send(staff.page, 'Please confirm your address')
-    await expect(messages(staff.page, 'Please confirm your address')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'Please confirm your address')).toHaveCount(1)
     await expect(staff.page.getByTestId('read-receipt')).toHaveCount(0)
 
     const client = await open(browser, baseURL, world.client, path)
-    await expect(messages(client.page, 'Please confirm your address')).toHaveCount(1)
+    await expect(messageItem(client.page, 'Please confirm your address')).toHaveCount(1)
     await expect(staff.page.getByTestId('read-receipt')).toHaveText(`Seen by ${world.client.user.displayName}`)
 
     // The staff member has the conversation open, so the reply is read as it arrives.
     await send(client.page, 'Confirmed, thanks')
-    await expect(messages(staff.page, 'Confirmed, thanks')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'Confirmed, thanks')).toHaveCount(1)
     await expect(client.page.getByTestId('read-receipt')).toHaveText('Seen by the team')
     await expect(client.page.getByTestId('read-receipt')).not.toContainText(world.staff.user.displayName)
   })
@@ -137,15 +112,15 @@ test.describe('live updates over the WebSocket', () => {
     expect((await history(world.staff, world.conversation.id)).filter(m => m.content === 'typed while offline')).toHaveLength(0)
 
     await client.page.context().setOffline(false)
-    await expect(messages(client.page, 'typed while offline')).toHaveCount(1)
+    await expect(messageItem(client.page, 'typed while offline')).toHaveCount(1)
     await expect(client.page.getByTestId('message-pending')).toHaveCount(0)
     await expect(client.page.getByTestId('connection-banner')).toHaveCount(0)
-    await expect(messages(staff.page, 'typed while offline')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'typed while offline')).toHaveCount(1)
 
     // A later message arriving means any stray retry of the first would have arrived before it.
     await send(client.page, 'and one more')
-    await expect(messages(staff.page, 'and one more')).toHaveCount(1)
-    await expect(messages(staff.page, 'typed while offline')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'and one more')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'typed while offline')).toHaveCount(1)
     const stored = await history(world.staff, world.conversation.id)
     expect(stored.filter(m => m.content === 'typed while offline')).toHaveLength(1)
     expect(stored.map(m => m.content)).toEqual(['typed while offline', 'and one more'])
@@ -166,11 +141,11 @@ test.describe('live updates over the WebSocket', () => {
     // Same browser profile (localStorage), new page: the outbox goes out with its original clientId.
     const next = await context.newPage()
     await next.goto(path)
-    await expect(messages(next, 'kept in the outbox')).toHaveCount(1)
+    await expect(messageItem(next, 'kept in the outbox')).toHaveCount(1)
     await expect(next.getByTestId('message-pending')).toHaveCount(0)
-    await expect(messages(staff.page, 'kept in the outbox')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'kept in the outbox')).toHaveCount(1)
     await send(next, 'sent after it')
-    await expect(messages(staff.page, 'sent after it')).toHaveCount(1)
+    await expect(messageItem(staff.page, 'sent after it')).toHaveCount(1)
     const stored = await history(world.staff, world.conversation.id)
     expect(stored.map(m => m.content)).toEqual(['kept in the outbox', 'sent after it'])
   })
@@ -179,7 +154,7 @@ test.describe('live updates over the WebSocket', () => {
     const client = await open(browser, baseURL, world.client, `/projects/${world.project.id}/c/${world.conversation.id}`)
     await send(client.page, 'first from client')
     await world.staff.api.post(`/conversations/${world.conversation.id}/messages`, { clientId: crypto.randomUUID(), content: 'reply from staff' })
-    await expect(messages(client.page, 'reply from staff')).toHaveCount(1)
+    await expect(messageItem(client.page, 'reply from staff')).toHaveCount(1)
     await send(client.page, 'second from client')
     await expect(client.page.getByTestId('message-item')).toHaveCount(3)
 
@@ -188,7 +163,7 @@ test.describe('live updates over the WebSocket', () => {
     await expect(client.page.getByTestId('message-content')).toHaveText(['first from client', 'reply from staff', 'second from client'])
 
     await world.staff.api.post(`/conversations/${world.conversation.id}/messages`, { clientId: crypto.randomUUID(), content: 'after the reload' })
-    await expect(messages(client.page, 'after the reload')).toHaveCount(1)
+    await expect(messageItem(client.page, 'after the reload')).toHaveCount(1)
     await expect(client.page.getByTestId('message-item')).toHaveCount(4)
   })
 })
