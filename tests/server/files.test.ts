@@ -112,6 +112,16 @@ describe('files: create → signed PUT → complete → scan → download', () =
     expect((await scanned(f.client, binary.id)).file.blockedReason).toBe('type_mismatch')
   })
 
+  it('gives a decompression bomb (a small PNG of 42 megapixels) a file card instead of a preview', async () => {
+    const bomb = await sharp({ create: { width: 7000, height: 6000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer()
+    expect(bomb.length).toBeLessThan(1024 * 1024)
+    const file = await uploadFile(f.client, conversationId, { name: 'huge.png', type: 'image/png', bytes: bomb })
+    const result = await scanned(f.client, file.id, 30_000)
+    expect(result.file).toMatchObject({ status: 'available', mimeType: 'image/png' })
+    expect(result.file.thumbnailUrl).toBeUndefined()
+    expect(result.downloadUrl).toEqual(expect.any(String))
+  })
+
   it('audit-logs every quarantine view, and lets admins delete a blocked file for good', async () => {
     const file = await uploadFile(f.client, conversationId, { name: 'evil.png', type: 'image/png', bytes: renamedExecutable() })
     await scanned(f.client, file.id)

@@ -32,6 +32,6 @@ export const hasThumbnail = (mimeType: string) => THUMBNAIL_TYPES.includes(mimeT
  * pinned anyway, so nothing stored under an active type (HTML, SVG, XML, scripts) can be served as one.
  */
 export function servedContentType(mimeType: string): string {
-  const active = /html|svg|xml|javascript|ecmascript|x-sh|octet-stream/.test(mimeType)
+  const active = /html|svg|xml|javascript|ecmascript|x-sh/.test(mimeType)
   return active ? 'application/octet-stream' : mimeType
 }

@@ -44,8 +44,10 @@ export async function hydrateMessages(db: Executor, rows: MessageRow[], viewer: 
     emojis.set(r.emoji, [...(emojis.get(r.emoji) ?? []), r.userId])
     byMessage.set(r.messageId, emojis)
   }
+  // Preview URLs are signed locally (no I/O), all at once rather than one await per file.
+  const fileViews = await Promise.all(fileRows.map(toFileView))
   const filesByMessage = new Map<string, FileInfo[]>()
-  for (const f of fileRows) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), await toFileView(f)])
+  for (const f of fileViews) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), f])
   return rows.map((row) => {
     const reactionList = [...(byMessage.get(row.id) ?? new Map()).entries()]
       .map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))
