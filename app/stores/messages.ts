@@ -11,6 +11,7 @@ export interface ConversationMessages {
 }
 
 const PAGE_SIZE = 50
+const MAX_CATCH_UP_PAGES = 4
 
 /**
  * Messages keyed by conversation then seq. apply() is the single write path for REST replies and,
@@ -68,6 +69,18 @@ export const useMessagesStore = defineStore('messages', () => {
     return messages.length
   }
 
+  /**
+   * Loads older pages until the message after `seq` is held (the first unread, so the reader can start there), at
+   * most MAX_CATCH_UP_PAGES: past that the reader starts at the oldest page loaded and scrolls up for the rest.
+   * Nothing for seq 0: someone who never opened the conversation starts at its newest messages.
+   */
+  async function loadBackTo(conversationId: string, seq: number) {
+    for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
+      const oldest = list(conversationId)[0]
+      if (!seq || !oldest || oldest.seq <= seq || !(await loadOlder(conversationId))) return
+    }
+  }
+
   /** A `file:updated` (scan result) or a re-fetched file: replaced in every message that carries it. */
   function applyFile(file: FileInfo) {
     const c = conversations.value[file.conversationId]
@@ -106,5 +119,5 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   // Every piece of state is returned: Pinia serialises only returned refs into the SSR payload.
-  return { conversations, seqById, entry, list, byId, apply, applyFile, markDeleted, loadLatest, loadOlder, send, edit, remove, react, unreact, markRead }
+  return { conversations, seqById, entry, list, byId, apply, applyFile, markDeleted, loadLatest, loadOlder, loadBackTo, send, edit, remove, react, unreact, markRead }
 })
