@@ -2,6 +2,14 @@ import { defineConfig, devices } from '@playwright/test'
 
 // Browser tests against the built app (`npx nuxt build`, or $SB_BUILD_DIR/.output), booted once in
 // embedded PGlite mode by tests/e2e/global-setup.ts. Chromium comes from Debian: never `playwright install`.
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync']
+}
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: devices['Pixel 7'].userAgent }
+// Not here: specs about the sidebar beside an open conversation (realtime.spec.ts), and the hover toolbar.
+const PHONE_SPECS = ['**/phone.spec.ts', '**/unread-divider.spec.ts', '**/accessibility.spec.ts', '**/message-list.spec.ts', '**/outbox-states.spec.ts', '**/attention.spec.ts', '**/project-list.spec.ts', '**/composer.spec.ts', '**/attachments.spec.ts']
+
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
@@ -23,13 +31,14 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          executablePath: '/usr/bin/chromium',
-          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync']
-        }
-      }
+      testIgnore: '**/phone.spec.ts',
+      use: { ...devices['Desktop Chrome'], launchOptions: CHROMIUM }
+    },
+    {
+      // The same journeys on a phone (390×844, touch): the specs written for both sizes run here again.
+      name: 'phone',
+      testMatch: PHONE_SPECS,
+      use: { ...devices['Desktop Chrome'], ...PHONE, launchOptions: CHROMIUM }
     }
   ]
 })

@@ -5,7 +5,9 @@ import type { Actor } from '../helpers/api'
 import { expect, signInAs, test } from './fixtures'
 
 // WCAG 2 A and AA, as axe-core checks them; `serious` and `critical` are the impacts that block someone.
+// Each screen checked is also photographed into the test report, per project (desktop and phone).
 async function expectNoSeriousViolations(page: Page, name: string, soft = false) {
+  await test.info().attach(`${test.info().project.name}: ${name}`, { body: await page.screenshot(), contentType: 'image/png' })
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()
   const blocking = violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
   const report = blocking.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`).join('\n')
@@ -33,6 +35,10 @@ test('the project list and a conversation with a reply and a reaction have no se
   await page.goto('/')
   await expect(page.getByText(world.project.name)).toBeVisible()
   await expectNoSeriousViolations(page, 'project list')
+
+  await page.goto(`/projects/${world.project.id}`)
+  await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible()
+  await expectNoSeriousViolations(page, 'conversation list')
 
   await page.goto(`/projects/${world.project.id}/c/${world.conversation.id}`)
   await expect(page.getByTestId('message-quote')).toBeVisible()

@@ -1,4 +1,5 @@
 import { expect, signInAs, test } from './fixtures'
+import { messageAction } from './sessions'
 
 test('Enter sends the message and Shift+Enter inserts a newline', async ({ page, world }) => {
   await signInAs(page, world.client)
@@ -26,8 +27,7 @@ test('a client replies to a message and sees the quoted parent', async ({ page, 
   await signInAs(page, client)
   await page.goto(`/projects/${world.project.id}/c/${conversation.id}`)
   const original = page.getByTestId('message-item').filter({ hasText: 'How can we help?' })
-  await original.hover()
-  await original.getByTestId('reply-button').click()
+  await messageAction(page, original, 'reply')
   await expect(page.getByTestId('composer-reply')).toContainText('How can we help?')
 
   await page.getByTestId('composer').fill('My invoice is wrong')

@@ -4,10 +4,7 @@ import type { Actor } from '../helpers/api'
 import { createConversation, expect, signInAs, test } from './fixtures'
 import { messageItem, send, sessionsOf } from './sessions'
 
-// A phone the size of the issue's report (390×844), with touch and a mobile viewport.
-export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const
-
-test.use(PHONE)
+// Runs only in the `phone` project of playwright.config.ts (390×844, touch, a mobile viewport).
 const sessions = sessionsOf()
 test.afterEach(() => sessions.closeAll())
 

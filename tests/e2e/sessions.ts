@@ -1,4 +1,4 @@
-import type { Browser, Page } from '@playwright/test'
+import type { Browser, Locator, Page } from '@playwright/test'
 import type { Actor } from '../helpers/api'
 import { expect, signInAs } from './fixtures'
 
@@ -39,4 +39,20 @@ export const messageItem = (page: Page, text: string) => page.getByTestId('messa
 export async function send(page: Page, text: string) {
   await page.getByTestId('composer').fill(text)
   await page.getByTestId('composer').press('Enter')
+}
+
+/**
+ * Opens a message's action the way the screen offers it: the hover toolbar with a mouse, the "…" sheet on a touch
+ * screen (no hover). One helper, so a spec runs unchanged in the desktop and the phone project.
+ */
+export async function messageAction(page: Page, item: Locator, action: 'reply' | 'edit' | 'delete') {
+  if (await page.evaluate(() => matchMedia('(hover: none)').matches)) {
+    await item.getByTestId('message-more').tap()
+    await page.getByTestId(`sheet-${action}`).tap()
+    if (action === 'delete') await page.getByTestId('sheet-delete-confirm').tap()
+    return
+  }
+  await item.hover()
+  await item.getByTestId(`${action}-button`).click()
+  if (action === 'delete') await item.getByTestId('delete-confirm').click()
 }
