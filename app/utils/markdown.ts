@@ -42,3 +42,20 @@ export function renderMarkdown(source: string): string {
   // Trimmed: the trailing newline would otherwise end up in the text (copying, textContent).
   return md.render(source).trim()
 }
+
+/**
+ * Message text as a screen reader should hear it: the words without the markup ("**now**" is read "now", a code
+ * block its code, a link its text), blocks and line breaks joined by spaces.
+ */
+export function markdownToPlainText(source: string): string {
+  const parts: string[] = []
+  const walk = (tokens: ReturnType<typeof md.parse>) => {
+    for (const token of tokens) {
+      if (token.children) walk(token.children)
+      else if (token.type === 'text' || token.type === 'code_inline' || token.type === 'fence') parts.push(token.content)
+      else if (token.type === 'softbreak' || token.type === 'hardbreak' || (token.block && token.nesting === -1)) parts.push(' ')
+    }
+  }
+  walk(md.parse(source, {}))
+  return parts.join('').replace(/\s+/g, ' ').trim()
+}

@@ -106,6 +106,10 @@ test('new messages from others are announced in a polite live log, history is no
   await post(world.staff, world.conversation.id, 'a live one')
   await expect(log).toContainText('a live one')
   await expect(log).toContainText(world.staff.user.displayName)
+  // Read as words: the markup of a formatted message is not spelled out.
+  await post(world.staff, world.conversation.id, '**Deadline** is `Friday`')
+  await expect(log).toContainText('Deadline is Friday')
+  await expect(log).not.toContainText('**')
 
   await page.getByTestId('composer').fill('my own message')
   await page.getByTestId('composer').press('Enter')

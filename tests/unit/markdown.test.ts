@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderMarkdown } from '../../app/utils/markdown'
+import { markdownToPlainText, renderMarkdown } from '../../app/utils/markdown'
 
 const html = (source: string) => renderMarkdown(source).trim()
 
@@ -60,5 +60,18 @@ describe('renderMarkdown', () => {
     expect(html('thanks @jo.smith. and @all')).toBe('<p>thanks <span class="mention">@jo.smith</span>. and <span class="mention">@all</span></p>')
     expect(html('`@ana`')).toBe('<p><code>@ana</code></p>')
     expect(html('@a <b>@ana</b>')).toBe('<p>@a &lt;b&gt;<span class="mention">@ana</span>&lt;/b&gt;</p>')
+  })
+})
+
+describe('markdownToPlainText (what the screen reader announces)', () => {
+  it('reads the words, not the markup', () => {
+    expect(markdownToPlainText('**Deadline** is _Friday_, see `docs`')).toBe('Deadline is Friday, see docs')
+  })
+  it('reads a link as its text and a list and a quote as their items', () => {
+    expect(markdownToPlainText('[the plan](https://example.com/plan)\n\n- one\n- two\n\n> quoted')).toBe('the plan one two quoted')
+  })
+  it('reads a code block as its code and keeps literal HTML as typed', () => {
+    expect(markdownToPlainText('```\nnpm test\n```')).toBe('npm test')
+    expect(markdownToPlainText('<b>hi</b>')).toBe('<b>hi</b>')
   })
 })
