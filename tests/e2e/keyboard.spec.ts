@@ -117,3 +117,48 @@ test('new messages from others are announced in a polite live log, history is no
   await expect(log).not.toContainText('my own message')
   await expect(log).not.toContainText('already here before opening')
 })
+
+test('without a mouse: arrows move through the messages, Tab reaches a message\'s toolbar, Enter opens its actions', async ({ page, world }) => {
+  await post(world.staff, world.conversation.id, 'First from staff')
+  await post(world.staff, world.conversation.id, 'Second from staff')
+  await signInAs(page, world.client)
+  await page.goto(`/projects/${world.project.id}/c/${world.conversation.id}`)
+  const first = page.getByTestId('message-item').filter({ hasText: 'First from staff' })
+  const second = page.getByTestId('message-item').filter({ hasText: 'Second from staff' })
+
+  // Skip link to the list, then ArrowUp starts at the newest message and walks back.
+  await startTabbingFromTheTop(page)
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('message-list')).toBeFocused()
+  await page.keyboard.press('ArrowUp')
+  await expect(second).toBeFocused()
+  await page.keyboard.press('ArrowUp')
+  await expect(first).toBeFocused()
+  await page.keyboard.press('ArrowDown')
+  await expect(second).toBeFocused()
+
+  // The focused message shows its toolbar, and Tab goes into it.
+  await page.keyboard.press('Tab')
+  await expect(second.getByTestId('reaction-button')).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(second.getByTestId('reply-button')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('composer-reply')).toContainText('Second from staff')
+  await page.getByTestId('composer').press('Escape')
+
+  // Enter on a message opens its actions sheet; the quick reactions come first.
+  await page.getByTestId('message-list').focus()
+  await page.keyboard.press('ArrowUp')
+  await expect(second).toBeFocused()
+  await page.keyboard.press('Enter')
+  const sheet = page.getByTestId('message-action-sheet')
+  await expect(sheet).toBeVisible()
+  await expect(sheet.getByTestId('sheet-emoji').first()).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(sheet).toHaveCount(0)
+  await expect(second.getByTestId('reaction-chip')).toContainText('1')
+  // Closing hands the focus back to the message it was opened from.
+  await expect(second).toBeFocused()
+})
