@@ -80,6 +80,10 @@ export function readConfig() {
       /** Scans run at once per instance (each streams one file; clamd and sharp do the CPU work). */
       scanConcurrency: intEnv('FILE_SCAN_CONCURRENCY', 2, { positive: true })
     },
+    writes: {
+      /** Most sends committed together in one statement (group commit); 0 commits every send on its own. */
+      sendBatchMax: intEnv('SEND_BATCH_MAX', 256)
+    },
     eventRetentionSeconds: intEnv('EVENT_RETENTION_SECONDS', 30 * 86_400),
     eventPruneIntervalSeconds: intEnv('EVENT_PRUNE_INTERVAL_SECONDS', 3600, { positive: true }),
     analytics: {

@@ -15,6 +15,7 @@ import { requireActive, requireConversation, requireWritable, writableStatuses }
 import type { ConversationAccess } from '../conversations/access'
 import { AbortWrite, commitChange } from '../events/commit'
 import { getMessageView, hydrateMessages, listHistory, toMessage } from './views'
+import { commitInBatch, sendBatchingEnabled } from './send-batch'
 
 function invalid(path: string, message: string) {
   return apiError('validation_failed', message, { issues: [{ path, message }] })
@@ -94,6 +95,11 @@ export async function sendMessage(user: AuthUser, conversationId: string, body: 
 export async function commitNewMessage(user: AuthUser, conversationId: string,
   input: { clientId: string, content: string, type: 'text' | 'file', replyToId?: string | null, fileIds?: string[] }, mentions: string[]) {
   const fileIds = input.fileIds ?? []
+  // The common send (text, no files, not an admin's, who may also post where it is locked) joins a group commit.
+  if (input.type === 'text' && !fileIds.length && user.role !== 'admin' && sendBatchingEnabled()) {
+    const message = await commitInBatch({ id: uuidv7(), user, conversationId, clientId: input.clientId, content: input.content, replyToId: input.replyToId ?? null, mentions })
+    if (message) return { message, duplicate: false }
+  }
   try {
     const committed = await commitChange(conversationId, { statuses: writableStatuses(user), touchLastMessage: true }, async (tx, seq) => {
       const [row] = await tx.insert(messages).values({

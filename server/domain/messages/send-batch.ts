@@ -1,0 +1,144 @@
+import { sql } from 'drizzle-orm'
+import type { Message } from '../../../shared/types'
+import { conversationEvents, conversations, messages } from '../../db/schema'
+import { useDb } from '../../adapters/database/use-database'
+import { useConfig } from '../../platform/config'
+import { useLogger } from '../../platform/logger'
+import type { AuthUser } from '../auth/users'
+import { publishPersisted } from '../events/publish'
+import { toMessage } from './views'
+
+/**
+ * Group commit for sends (docs/architecture.md, "The write path"). Sends that arrive while a batch is being
+ * written wait for the next one, and each batch is ONE statement: it takes every conversation's seqs under its
+ * row lock, inserts the messages and appends their events, so one round trip and one COMMIT serve the batch.
+ * Guarantees are those of the one-at-a-time path:
+ * - the ack (the promise) settles only after the statement committed;
+ * - seqs stay gap-free: the statement is all or nothing, and refuses itself (send_batch_guard, migration 0007)
+ *   when any row would not be written (a clientId already used, a conversation no longer active);
+ * - a refused or failed batch never fails its sends: each is then committed on its own (`undefined` here tells
+ *   the caller to do so), where a duplicate gets the original and a locked conversation its 423.
+ * At most one batch is in flight per instance, so batches of one instance never wait on each other's row locks.
+ */
+export interface BatchedSend {
+  user: AuthUser
+  conversationId: string
+  clientId: string
+  content: string
+  replyToId: string | null
+  mentions: string[]
+}
+
+interface Pending extends BatchedSend {
+  id: string
+  resolve: (message: Message | undefined) => void
+}
+
+let queue: Pending[] = []
+let writing = false
+let scheduled = false
+
+/** Resolves with the committed message, or `undefined` when the send must be committed on its own. */
+export function commitInBatch(send: BatchedSend & { id: string }): Promise<Message | undefined> {
+  return new Promise((resolve) => {
+    queue.push({ ...send, resolve })
+    schedule()
+  })
+}
+
+export function sendBatchingEnabled() {
+  return useConfig().writes.sendBatchMax > 0
+}
+
+function schedule() {
+  if (writing || scheduled || queue.length === 0) return
+  scheduled = true
+  // setImmediate, not a timer: a lone send waits for nothing but the sends of the same event-loop turn.
+  setImmediate(() => {
+    scheduled = false
+    void writeNext()
+  })
+}
+
+async function writeNext() {
+  const max = useConfig().writes.sendBatchMax
+  const batch = queue.slice(0, max)
+  queue = queue.slice(batch.length)
+  writing = true
+  try {
+    const rows = await writeBatch(batch)
+    const byId = new Map(rows.map(row => [row.id, row]))
+    for (const send of batch) {
+      const message = toMessage(byId.get(send.id)!, send.user)
+      // Published in the batch's order, which is each conversation's seq order.
+      publishPersisted({ type: 'message:new', conversationId: send.conversationId, seq: message.seq, data: { message } })
+      send.resolve(message)
+    }
+  } catch (error) {
+    if (!isBatchRefused(error)) useLogger().warn('send batch failed; committing its sends one by one', { size: batch.length, error })
+    for (const send of batch) send.resolve(undefined)
+  } finally {
+    writing = false
+    schedule()
+  }
+}
+
+function isBatchRefused(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? (error as { cause?: { code?: string } } | null)?.cause?.code
+  return code === 'SB001'
+}
+
+type MessageRow = typeof messages.$inferSelect
+
+/** The batch's one statement: seqs per conversation, messages, events, and the guard that makes it all or nothing. */
+async function writeBatch(batch: Pending[]): Promise<MessageRow[]> {
+  const input = JSON.stringify(batch.map(s => ({
+    id: s.id, conversation_id: s.conversationId, sender_id: s.user.id, client_id: s.clientId,
+    content: s.content, reply_to_id: s.replyToId, mentions: s.mentions
+  })))
+  const db = await useDb()
+  const result = await db.execute(sql`
+    WITH input AS (
+      SELECT t.*, o.ord
+      FROM jsonb_array_elements(${input}::jsonb) WITH ORDINALITY AS o(elem, ord),
+      LATERAL jsonb_to_record(o.elem) AS t(id uuid, conversation_id uuid, sender_id uuid, client_id text, content text, reply_to_id uuid, mentions uuid[])
+    ),
+    counts AS (SELECT conversation_id, count(*)::int AS n FROM input GROUP BY conversation_id),
+    bumped AS (
+      UPDATE ${conversations} AS c SET last_seq = c.last_seq + counts.n, last_message_at = now()
+      FROM counts WHERE c.id = counts.conversation_id AND c.status = 'active'
+      RETURNING c.id, c.last_seq - counts.n AS base
+    ),
+    numbered AS (
+      SELECT i.*, (b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord))::int AS seq
+      FROM input i JOIN bumped b ON b.id = i.conversation_id
+    ),
+    inserted AS (
+      INSERT INTO ${messages} (id, conversation_id, seq, sender_id, client_id, type, content, reply_to_id, mentions)
+      SELECT id, conversation_id, seq, sender_id, client_id, 'text', content, reply_to_id, coalesce(mentions, '{}'::uuid[])
+      FROM numbered
+      ON CONFLICT (sender_id, client_id) DO NOTHING
+      RETURNING id, seq, created_at, conversation_id
+    ),
+    appended AS (
+      INSERT INTO ${conversationEvents} (conversation_id, seq, type, message_id)
+      SELECT conversation_id, seq, 'message:new', id FROM inserted
+    )
+    -- One row whatever was inserted, so the guard always runs: a statement that wrote less than its input
+    -- (a duplicate, a conversation not active) raises here and rolls back whole, seqs included.
+    SELECT switchboard.send_batch_guard((SELECT count(*) FROM inserted) = (SELECT count(*) FROM input)) AS ok,
+      (SELECT json_agg(json_build_object('id', id, 'seq', seq, 'createdMs', extract(epoch FROM created_at) * 1000)) FROM inserted) AS rows`)
+  const [first] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { rows: unknown }[]
+  // json arrives parsed from PGlite and as text from postgres.js under Drizzle (its json parser is a pass-through).
+  const written = (typeof first?.rows === 'string' ? JSON.parse(first.rows) : first?.rows ?? []) as { id: string, seq: number, createdMs: number }[]
+  if (written.length !== batch.length) throw Object.assign(new Error('send batch wrote less than its input'), { code: 'SB001' })
+  const byId = new Map(batch.map(s => [s.id, s]))
+  return written.map((row) => {
+    const send = byId.get(row.id)!
+    return {
+      id: send.id, conversationId: send.conversationId, seq: Number(row.seq), senderId: send.user.id, clientId: send.clientId,
+      type: 'text', content: send.content, replyToId: send.replyToId, mentions: send.mentions,
+      metadata: {}, createdAt: new Date(Number(row.createdMs)), editedAt: null, deletedAt: null, deletedBy: null, deleteReason: null
+    }
+  })
+}

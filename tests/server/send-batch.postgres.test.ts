@@ -1,0 +1,34 @@
+import postgres from 'postgres'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { createProjectFixture } from '../helpers/api'
+import { baseURL, signInAdmin } from '../helpers/server'
+
+// Postgres run only: reads the rows' transaction ids (xmin), which the PGlite app keeps to itself.
+const db = postgres(inject('appEnv').DATABASE_URL!, { max: 1, onnotice: () => {} })
+afterAll(async () => {
+  await db.end()
+})
+
+describe('group commit of sends, seen from Postgres', () => {
+  it('concurrent sends are written by fewer transactions than messages, and each message with its event', async () => {
+    const f = await createProjectFixture(baseURL(), await signInAdmin())
+    const ids: string[] = []
+    for (const title of ['xmin A', 'xmin B', 'xmin C']) {
+      const res = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title, kind: 'group', participantIds: [f.client.user.id] })
+      ids.push(res.body.conversation.id)
+    }
+    const results = await Promise.all(Array.from({ length: 90 }, (_, i) =>
+      (i % 2 ? f.client : f.staff).api.post(`/conversations/${ids[i % 3]}/messages`, { clientId: `xmin-${i}`, content: `m ${i}` })))
+    expect(results.every(r => r.status === 201)).toBe(true)
+
+    // One transaction per send would give 90 distinct xmin; group commit shares them.
+    const [{ transactions }] = await db`
+      select count(distinct xmin::text)::int as transactions from switchboard.messages where conversation_id = any(${ids}::uuid[])`
+    expect(transactions).toBeLessThan(90)
+    // A message and its event are always written by the same transaction.
+    const split = await db`
+      select m.id from switchboard.messages m join switchboard.conversation_events e on e.message_id = m.id and e.type = 'message:new'
+      where m.conversation_id = any(${ids}::uuid[]) and m.xmin::text <> e.xmin::text`
+    expect(split).toHaveLength(0)
+  })
+})

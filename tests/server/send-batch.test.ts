@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createProjectFixture } from '../helpers/api'
+import type { Actor, ProjectFixture } from '../helpers/api'
+import { baseURL, signInAdmin } from '../helpers/server'
+
+// Group commit (server/domain/messages/send-batch.ts): concurrent sends share one statement and one COMMIT.
+let f: ProjectFixture
+
+async function createGroup(title: string) {
+  const res = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title, kind: 'group', participantIds: [f.client.user.id, f.client2.user.id] })
+  expect(res.status).toBe(201)
+  return res.body.conversation.id as string
+}
+
+async function eventsOf(conversationId: string) {
+  const res = await f.staff.api.get(`/conversations/${conversationId}/events?after=0&limit=1000`)
+  expect(res.status).toBe(200)
+  return res.body as { events: Array<{ seq: number, type: string, data: any }>, lastSeq: number }
+}
+
+const send = (actor: Actor, conversationId: string, clientId: string, content: string) =>
+  actor.api.post(`/conversations/${conversationId}/messages`, { clientId, content })
+
+describe('group commit of sends', () => {
+  beforeAll(async () => {
+    f = await createProjectFixture(baseURL(), await signInAdmin())
+  })
+
+  it('100 concurrent sends over 5 conversations: every conversation stays gap-free and every ack matches what is stored', async () => {
+    const ids = await Promise.all([1, 2, 3, 4, 5].map(i => createGroup(`Batch ${i}`)))
+    const senders = [f.staff, f.client, f.client2]
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) =>
+      send(senders[i % 3]!, ids[i % 5]!, `batch-${i}`, `batched ${i}`)))
+    expect(results.map(r => r.status)).toEqual(Array(100).fill(201))
+
+    for (const id of ids) {
+      const mine = results.map(r => r.body.message).filter(m => m.conversationId === id)
+      const seqs = mine.map(m => m.seq).sort((a, b) => a - b)
+      expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+      const feed = await eventsOf(id)
+      expect(feed.events.map(e => e.seq)).toEqual(seqs)
+      expect(feed.events.every(e => e.type === 'message:new')).toBe(true)
+      expect(feed.lastSeq).toBe(20)
+      // What the ack said is what was stored (the ack came after COMMIT: the history already has it).
+      const history = await f.staff.api.get(`/conversations/${id}/messages?limit=100`)
+      const stored = new Map(history.body.messages.map((m: any) => [m.id, m]))
+      for (const m of mine) expect(stored.get(m.id)).toMatchObject({ seq: m.seq, content: m.content, clientId: m.clientId, createdAt: m.createdAt })
+    }
+  })
+
+  it('a duplicate racing inside a batch does not take its batch-mates down', async () => {
+    const id = await createGroup('Batch with a duplicate')
+    const results = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => send(i % 2 ? f.client : f.staff, id, `mate-${i}`, `mate ${i}`)),
+      ...Array.from({ length: 5 }, () => send(f.client2, id, 'the-same-one', 'sent five times at once'))
+    ])
+    const mates = results.slice(0, 30)
+    const copies = results.slice(30)
+    expect(mates.map(r => r.status)).toEqual(Array(30).fill(201))
+    expect(copies.filter(r => r.status === 201)).toHaveLength(1)
+    expect(copies.filter(r => r.status === 200 && r.body.duplicate === true)).toHaveLength(4)
+    expect(new Set(copies.map(r => r.body.message.id)).size).toBe(1)
+
+    const feed = await eventsOf(id)
+    expect(feed.events.map(e => e.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1))
+    expect(feed.lastSeq).toBe(31)
+    const history = await f.staff.api.get(`/conversations/${id}/messages?limit=100`)
+    expect(history.body.messages).toHaveLength(31)
+    expect(history.body.messages.filter((m: any) => m.clientId === 'the-same-one')).toHaveLength(1)
+  })
+
+  it('a send that mentions a participant keeps its mentions and reply through the batch', async () => {
+    const id = await createGroup('Batch with mentions')
+    const parent = await send(f.staff, id, 'parent', 'the question')
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      f.client.api.post(`/conversations/${id}/messages`, { clientId: `reply-${i}`, content: `@${f.staff.user.handle} answer ${i}`, replyToId: parent.body.message.id })))
+    for (const r of results) {
+      expect(r.status).toBe(201)
+      expect(r.body.message.mentions).toEqual([f.staff.user.id])
+      expect(r.body.message.replyToId).toBe(parent.body.message.id)
+      expect(r.body.message.reactions).toEqual([])
+      expect(r.body.message.files).toEqual([])
+    }
+  })
+})
