@@ -15,6 +15,8 @@ export default defineNuxtConfig({
     }
   },
   css: ['~/assets/main.css'],
+  // <emoji-picker> is emoji-picker-element's web component (app/components/emoji/EmojiPicker.vue), not a Vue one.
+  vue: { compilerOptions: { isCustomElement: tag => tag === 'emoji-picker' } },
   // Every value here is overridable at run time through NUXT_* env vars; server/utils/config.ts
   // also reads the plain names documented in the README (DATABASE_URL, REDIS_URL, …).
   runtimeConfig: {
