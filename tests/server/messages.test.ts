@@ -119,6 +119,16 @@ describe('messages', () => {
     expect(after).toMatchObject({ unreadCount: 1, mentionCount: 1 })
   })
 
+  it('lists each participant with the handle that @mentions match (extension), so clients can complete them', async () => {
+    const { members } = (await f.client.api.get(`/conversations/${conversationId}`)).body
+    const expected = [f.staff, f.client, f.client2].map(a => ({ userId: a.user.id, displayName: a.user.displayName, handle: a.user.handle }))
+    expect(members).toEqual(expect.arrayContaining(expected.map(e => expect.objectContaining(e))))
+    expect(members).toHaveLength(3)
+    for (const m of members) expect(m.handle).toMatch(/^[a-z0-9_.-]{2,32}$/)
+    const handle = members.find((m: any) => m.userId === f.client2.user.id).handle
+    expect((await send(f.client, `over to you @${handle} `)).body.message.mentions).toEqual([f.client2.user.id])
+  })
+
   it('moves read pointers forward only and never past the last seq', async () => {
     const conv = (await f.client.api.get(`/conversations/${conversationId}`)).body.conversation
     const high = await f.client.api.post(`/conversations/${conversationId}/read`, { seq: conv.lastSeq + 100 })
