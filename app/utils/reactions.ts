@@ -1,2 +1,2 @@
-/** The fixed reaction picker: short on purpose, so reactions stay comparable across messages. */
+/** The reaction quick row before the viewer has favourites of their own (then it tops theirs up). */
 export const REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '👀', '✅'] as const

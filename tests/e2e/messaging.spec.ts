@@ -29,7 +29,8 @@ test('a client signs in, sends, reacts and edits, and still sees the edit and th
 
   await item.hover()
   await item.getByTestId('reaction-button').click()
-  await item.locator('[data-testid="emoji-option"][data-emoji="👍"]').click()
+  // The picker opens in a popover on <body> (EmojiMenu), not inside the message.
+  await page.getByTestId('emoji-picker').locator('[data-testid="emoji-option"][data-emoji="👍"]').click()
   const chip = item.locator('[data-testid="reaction-chip"][data-emoji="👍"]')
   await expect(chip.getByTestId('reaction-count')).toHaveText('1')
   await expect(chip).toHaveAttribute('aria-pressed', 'true')
