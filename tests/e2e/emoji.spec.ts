@@ -89,6 +89,55 @@ function emojiTests(size: 'desktop' | 'phone') {
     expect(leaked).toEqual([])
   })
 
+  test(':rock lists rock and rocket; the arrow keys and Enter complete to 🚀 without sending', async ({ page, world }) => {
+    await openConversation(page, world, world.client)
+    const composer = page.getByTestId('composer')
+    await composer.pressSequentially('Ship it :rock')
+    const options = page.getByTestId('completion-option')
+    await expect(options).toHaveText([/🪨\s*:rock:/, /🚀\s*:rocket:/])
+    await expect(composer).toHaveAttribute('aria-expanded', 'true')
+    await expect(composer).toHaveAttribute('aria-activedescendant', (await options.first().getAttribute('id'))!)
+    await expect(options.first()).toHaveAttribute('aria-selected', 'true')
+
+    await composer.press('ArrowDown')
+    await expect(composer).toHaveAttribute('aria-activedescendant', (await options.nth(1).getAttribute('id'))!)
+    await composer.press('Enter')
+    await expect(composer).toHaveValue('Ship it 🚀 ')
+    await expect(composer).toHaveAttribute('aria-expanded', 'false')
+    await expect(page.getByTestId('completion-list')).toHaveCount(0)
+    await expect(page.getByTestId('message-item')).toHaveCount(0)
+
+    // A shortcode typed out in full is swapped as soon as it is closed; Escape closes a list without picking.
+    await composer.pressSequentially(':tada: :smi')
+    await expect(composer).toHaveValue('Ship it 🚀 🎉 :smi')
+    await expect(page.getByTestId('completion-list')).toBeVisible()
+    await composer.press('Escape')
+    await expect(page.getByTestId('completion-list')).toHaveCount(0)
+    await composer.press('Enter')
+    await expect(page.getByTestId('message-content')).toHaveText('Ship it 🚀 🎉 :smi')
+  })
+
+  test('@ completion lists the participants, inserts the handle and the sent message mentions them', async ({ page, world }) => {
+    const { staff, client, conversation } = world
+    await openConversation(page, world, client)
+    const composer = page.getByTestId('composer')
+    await composer.pressSequentially(`Thanks @${staff.user.handle.slice(0, 3)}`)
+    const option = page.getByTestId('completion-option')
+    // Only the other participant: not the writer, not project members outside the conversation.
+    await expect(option).toHaveCount(1)
+    await expect(option).toContainText(staff.user.displayName)
+    await expect(option).toContainText(`@${staff.user.handle}`)
+    await composer.press('Tab')
+    await expect(composer).toHaveValue(`Thanks @${staff.user.handle} `)
+    await composer.pressSequentially('for the help')
+    await composer.press('Enter')
+
+    await expect(messageItem(page, 'for the help').locator('.mention')).toHaveText(`@${staff.user.handle}`)
+    const { body } = await client.api.get(`/conversations/${conversation.id}/messages`)
+    const sent = body.messages.find((m: { content: string }) => m.content === `Thanks @${staff.user.handle} for the help`)
+    expect(sent.mentions).toEqual([staff.user.id])
+  })
+
   test('emoji are drawn with the bundled font from our own origin, ordinary text is not, and nothing leaves the origin', async ({ page, world, baseURL }) => {
     const leaked = offOrigin(page, baseURL!)
     const fontFiles: string[] = []
