@@ -7,7 +7,7 @@ export interface RealtimeClient {
   request: <T>(type: string, data: object) => Promise<T>
   /** A fire-and-forget op (no `id`, so no reply): typing, presence. */
   notify: (type: string, data: object) => boolean
-  catchUp: (conversationId: string) => void
+  catchUp: (conversationId: string, from?: number) => void
   flushOutbox: () => void
 }
 
@@ -202,7 +202,7 @@ function createRealtimeClient(): RealtimeClient {
 
   return {
     start, stop, ready, request, notify,
-    catchUp: id => sync.catchUp(id, ready()),
+    catchUp: (id, from) => sync.catchUp(id, ready(), from),
     flushOutbox: () => void sender.flush()
   }
 }

@@ -47,11 +47,14 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function logout() {
+    const id = user.value?.id
     try {
       await chat.logout()
     } finally {
       user.value = null
       checked.value = true
+      // Before the reload to /login: nothing of this account stays in the browser's cache (history-cache.ts).
+      if (import.meta.client) await clearHistoryCaches(id)
     }
   }
 

@@ -30,6 +30,12 @@ export const useConversationsStore = defineStore('conversations', () => {
     return conversations
   }
 
+  /** The sidebar read back from the cache, until load() answers. */
+  function restore(projectId: string, rows: Conversation[]) {
+    rows.forEach(upsert)
+    loadedProjects.value[projectId] = true
+  }
+
   async function create(projectId: string, body: { title: string, kind: ConversationKind, participantIds: string[] }) {
     const { conversation } = await chat.createConversation(projectId, body)
     upsert(conversation)
@@ -72,5 +78,5 @@ export const useConversationsStore = defineStore('conversations', () => {
     byId.value = Object.fromEntries(Object.entries(byId.value).filter(([id]) => id !== conversationId))
   }
 
-  return { byId, loadedProjects, dmPeers, listFor, upsert, load, create, noteMessage, markReadLocally, loadDmPeers, remove }
+  return { byId, loadedProjects, dmPeers, listFor, upsert, restore, load, create, noteMessage, markReadLocally, loadDmPeers, remove }
 })

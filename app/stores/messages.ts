@@ -22,6 +22,13 @@ export const useMessagesStore = defineStore('messages', () => {
   const chat = useChatApi()
   const conversations = ref<Record<string, ConversationMessages>>({})
   const seqById = ref<Record<string, { conversationId: string, seq: number }>>({})
+  // Told of every write (seq) and of every reload (null): the IndexedDB replica follows these (history-replica.ts).
+  const writeListeners = new Set<(conversationId: string, seq: number | null) => void>()
+
+  function onWrite(listener: (conversationId: string, seq: number | null) => void) {
+    writeListeners.add(listener)
+    return () => writeListeners.delete(listener)
+  }
 
   function entry(conversationId: string): ConversationMessages {
     return (conversations.value[conversationId] ??= { bySeq: {}, hasMore: true, loaded: false, readSeq: 0 })
@@ -38,9 +45,27 @@ export const useMessagesStore = defineStore('messages', () => {
     return at ? conversations.value[at.conversationId]?.bySeq[at.seq] : undefined
   }
 
-  function apply(message: Message) {
+  function put(message: Message) {
     entry(message.conversationId).bySeq[message.seq] = message
     seqById.value[message.id] = { conversationId: message.conversationId, seq: message.seq }
+  }
+
+  function apply(message: Message) {
+    put(message)
+    writeListeners.forEach(listener => listener(message.conversationId, message.seq))
+  }
+
+  /** A history read back from the cache: shown at once, not written back. */
+  function restore(conversationId: string, messages: Message[], hasMore: boolean) {
+    const c = entry(conversationId)
+    c.bySeq = {}
+    messages.forEach(put)
+    c.hasMore = hasMore
+    c.loaded = true
+  }
+
+  function forget(conversationId: string) {
+    conversations.value = Object.fromEntries(Object.entries(conversations.value).filter(([id]) => id !== conversationId))
   }
 
   /** `message:deleted` carries no content: blank the body we hold. */
@@ -53,9 +78,10 @@ export const useMessagesStore = defineStore('messages', () => {
     const { messages, hasMore } = await chat.listMessages(conversationId, { limit: PAGE_SIZE })
     const c = entry(conversationId)
     c.bySeq = {}
-    messages.forEach(apply)
+    messages.forEach(put)
     c.hasMore = hasMore
     c.loaded = true
+    writeListeners.forEach(listener => listener(conversationId, null))
   }
 
   /** Loads the page before the oldest message held; returns how many arrived. */
@@ -119,5 +145,5 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   // Every piece of state is returned: Pinia serialises only returned refs into the SSR payload.
-  return { conversations, seqById, entry, list, byId, apply, applyFile, markDeleted, loadLatest, loadOlder, loadBackTo, send, edit, remove, react, unreact, markRead }
+  return { conversations, seqById, entry, list, byId, apply, restore, forget, onWrite, applyFile, markDeleted, loadLatest, loadOlder, loadBackTo, send, edit, remove, react, unreact, markRead }
 })

@@ -12,6 +12,11 @@ export const useProjectsStore = defineStore('projects', () => {
     return projects.value
   }
 
+  /** Read back from the cache (history-replica.ts): shown until load() answers. */
+  function restore(list: Project[]) {
+    projects.value = list
+  }
+
   const byId = (id: string) => projects.value.find(p => p.id === id)
 
   function reset() {
@@ -19,5 +24,5 @@ export const useProjectsStore = defineStore('projects', () => {
     loaded.value = false
   }
 
-  return { projects, loaded, load, byId, reset }
+  return { projects, loaded, load, restore, byId, reset }
 })

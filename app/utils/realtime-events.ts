@@ -63,7 +63,8 @@ export function createEventApplier() {
   function onRemoved(conversationId: string) {
     const projectId = conversations.byId[conversationId]?.projectId
     conversations.remove(conversationId)
-    messages.conversations = Object.fromEntries(Object.entries(messages.conversations).filter(([id]) => id !== conversationId))
+    messages.forget(conversationId)
+    void useHistoryReplica()?.forget(conversationId)
     outbox.dropConversation(conversationId)
     rt.forget(conversationId)
     if (openConversationId() === conversationId) router.push(projectId ? `/projects/${projectId}` : '/')

@@ -126,10 +126,10 @@ export function createRealtimeSync(request: RealtimeRequest) {
 
   /**
    * A history just loaded over REST may predate events that arrived while it loaded (they were not applied
-   * to an unloaded list): replay from its newest message. Replays are idempotent.
+   * to an unloaded list): replay from its newest message, or from `from` (a cached history's cursor). Replays are idempotent.
    */
-  function catchUp(id: string, connected: boolean) {
-    rt.seqs[id] = messages.list(id).at(-1)?.seq ?? 0
+  function catchUp(id: string, connected: boolean, from?: number) {
+    rt.seqs[id] = from ?? messages.list(id).at(-1)?.seq ?? 0
     if (connected) requestSync(id)
   }
 

@@ -1,0 +1,17 @@
+/**
+ * The local-first cache (docs/architecture.md, "Local-first cache"): one IndexedDB replica per signed-in user,
+ * deleted whenever the browser is seen signed out (sign-out, an ended or suspended session, a visit to /login).
+ */
+export default defineNuxtPlugin(() => {
+  const auth = useAuthStore()
+  const replica = installHistoryReplica()
+
+  // sync: the replica is open before the first page's data loads (the route middleware sets the user).
+  watch(() => auth.user, (user) => {
+    if (user) {
+      replica.open(user.id)
+    } else if (auth.checked) {
+      void replica.clear()
+    }
+  }, { immediate: true, flush: 'sync' })
+})
