@@ -6,6 +6,9 @@ export const useAuthStore = defineStore('auth', () => {
   const user = ref<PublicUser | null>(null)
   // Whether GET /api/me has answered once in this app instance (signed out is a valid answer).
   const checked = ref(false)
+  // Started without a network (the service worker's app shell): the user is the one signed in last on this
+  // browser, not yet confirmed by the server. recheck() confirms or ends it once the network is back.
+  const remembered = ref(false)
 
   const isAdmin = computed(() => user.value?.role === 'admin')
 
@@ -15,8 +18,15 @@ export const useAuthStore = defineStore('auth', () => {
     try {
       user.value = (await chat.me()).user
     } catch (error) {
-      if (!isApiError(error) || error.statusCode !== 401) throw error
-      user.value = null
+      const kept = import.meta.client && isApiError(error, 'network_error') ? recallUser() : null
+      if (kept) {
+        user.value = kept
+        remembered.value = true
+      } else if (!isApiError(error) || error.statusCode !== 401) {
+        throw error
+      } else {
+        user.value = null
+      }
     }
     checked.value = true
     return user.value
@@ -37,6 +47,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function recheck(): Promise<'suspended' | 'signed-out' | null> {
     try {
       user.value = (await chat.me()).user
+      remembered.value = false
       return null
     } catch (error) {
       if (!isApiError(error) || (error.statusCode !== 401 && error.code !== 'suspended')) return null
@@ -58,5 +69,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { user, checked, isAdmin, ensureUser, login, signedIn, recheck, logout }
+  return { user, checked, remembered, isAdmin, ensureUser, login, signedIn, recheck, logout }
 })

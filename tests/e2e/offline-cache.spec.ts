@@ -2,10 +2,11 @@ import type { Page } from '@playwright/test'
 import type { Actor } from '../helpers/api'
 import { createConversation, expect, signInAs, test } from './fixtures'
 import type { World } from './fixtures'
-import { messageItem } from './sessions'
+import { messageItem, send } from './sessions'
 
-// The local-first cache (docs/architecture.md, "Local-first cache"): IndexedDB per user. Each test drives the
-// `page` fixture, so the describe's viewport applies to it; the other people in the conversation act through the API.
+// The local-first cache (docs/architecture.md, "Local-first cache"): IndexedDB per user, the service worker's app
+// shell for offline reloads. Each test drives the `page` fixture, so the describe's viewport applies to it; the
+// other people in the conversation act through the API.
 
 const DB_PREFIX = 'switchboard-cache-'
 const pathOf = (world: World, conversationId = world.conversation.id) => `/projects/${world.project.id}/c/${conversationId}`
@@ -14,6 +15,10 @@ async function post(actor: Actor, conversationId: string, content: string) {
   const res = await actor.api.post(`/conversations/${conversationId}/messages`, { clientId: crypto.randomUUID(), content })
   expect(res.status, JSON.stringify(res.body)).toBe(201)
   return res.body.message as { id: string, seq: number }
+}
+
+async function history(actor: Actor, conversationId: string) {
+  return (await actor.api.get(`/conversations/${conversationId}/messages?limit=100`)).body.messages as Array<{ content: string | null }>
 }
 
 /** Vue's production build still reports a hydration mismatch on the console: cached data must never cause one. */
@@ -53,7 +58,95 @@ function cachedContents(page: Page, userId: string, conversationId: string) {
 const cacheDatabases = (page: Page) =>
   page.evaluate(async () => (await indexedDB.databases()).map(db => db.name ?? '').filter(name => name.startsWith('switchboard-cache-')))
 
+/** Every URL in Cache Storage: the service worker's precache only. */
+const cachedURLs = (page: Page) => page.evaluate(async () => {
+  const urls: string[] = []
+  for (const name of await caches.keys()) urls.push(...(await (await caches.open(name)).keys()).map(r => new URL(r.url).pathname))
+  return urls
+})
+
+/** The service worker is active once its precache (assets and app shell) is complete. */
+const shellReady = (page: Page) => page.evaluate(async () => Boolean(await navigator.serviceWorker.ready))
+
+async function reloadHydrated(page: Page) {
+  await page.reload()
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' })
+}
+
 function cacheTests() {
+  test('a conversation opens offline after a reload, from the cache, and a message typed there is delivered once', async ({ page, world }) => {
+    const mismatches = watchHydration(page)
+    await post(world.staff, world.conversation.id, 'cached before the trip')
+    await openAs(page, world.client, pathOf(world))
+    await expect(messageItem(page, 'cached before the trip')).toBeVisible()
+    await shellReady(page)
+    await expect.poll(() => cachedContents(page, world.client.user.id, world.conversation.id)).toEqual(['cached before the trip'])
+
+    await page.context().setOffline(true)
+    await reloadHydrated(page)
+    await expect(messageItem(page, 'cached before the trip')).toBeVisible()
+    await expect(page.getByTestId('conversation-title')).toHaveText(world.conversation.title)
+    await expect(page.getByTestId('connection-banner')).toHaveText('Offline — messages will be sent when you\'re back')
+
+    await send(page, 'typed in the tunnel')
+    await expect(page.getByTestId('message-pending').filter({ hasText: 'typed in the tunnel' })).toBeVisible()
+    expect((await history(world.staff, world.conversation.id)).map(m => m.content)).toEqual(['cached before the trip'])
+
+    // The project's conversation list comes from the cache too.
+    await page.goto(`/projects/${world.project.id}`)
+    await expect(page.getByTestId('conversation-link').filter({ hasText: world.conversation.title })).toBeVisible()
+    await page.getByTestId('conversation-link').filter({ hasText: world.conversation.title }).click()
+    await expect(page.getByTestId('message-pending').filter({ hasText: 'typed in the tunnel' })).toBeVisible()
+
+    await page.context().setOffline(false)
+    await expect(messageItem(page, 'typed in the tunnel')).toHaveCount(1)
+    await expect(page.getByTestId('message-pending')).toHaveCount(0)
+    await expect(page.getByTestId('connection-banner')).toHaveCount(0)
+    // A later message arriving means a stray retry of the first would have arrived before it.
+    await send(page, 'and out again')
+    await expect(messageItem(page, 'and out again')).toHaveCount(1)
+    expect((await history(world.staff, world.conversation.id)).map(m => m.content)).toEqual(['cached before the trip', 'typed in the tunnel', 'and out again'])
+    // No page HTML and no API answer in Cache Storage: the shell and build assets only.
+    const urls = await cachedURLs(page)
+    expect(urls).toContain('/app-shell')
+    expect(urls.filter(u => u !== '/app-shell' && !u.startsWith('/_nuxt/'))).toEqual([])
+    expect(mismatches).toEqual([])
+  })
+
+  test('the cache converges by seq: what others sent, edited and deleted while this browser was away', async ({ page, world }) => {
+    const id = world.conversation.id
+    const kept = await post(world.staff, id, 'stays as it was')
+    const edited = await post(world.staff, id, 'before the edit')
+    const deleted = await post(world.staff, id, 'soon deleted')
+    await openAs(page, world.client, pathOf(world))
+    await expect(messageItem(page, 'soon deleted')).toBeVisible()
+    await shellReady(page)
+    await expect.poll(() => cachedContents(page, world.client.user.id, id)).toEqual(['stays as it was', 'before the edit', 'soon deleted'])
+
+    await page.context().setOffline(true)
+    await expect(page.locator('.app-shell')).toHaveAttribute('data-realtime', 'offline')
+    await post(world.staff, id, 'sent while away')
+    expect((await world.staff.api.patch(`/messages/${edited.id}`, { content: 'after the edit' })).status).toBe(200)
+    expect((await world.staff.api.del(`/messages/${deleted.id}`)).status).toBe(200)
+    expect((await world.staff.api.post(`/messages/${kept.id}/reactions`, { emoji: '👍' })).status).toBe(200)
+
+    // Reopened offline: the cached copy as it was.
+    await reloadHydrated(page)
+    await expect(messageItem(page, 'before the edit')).toBeVisible()
+    await expect(messageItem(page, 'soon deleted')).toBeVisible()
+    await expect(messageItem(page, 'sent while away')).toHaveCount(0)
+
+    await page.context().setOffline(false)
+    await expect(messageItem(page, 'sent while away')).toHaveCount(1)
+    await expect(messageItem(page, 'after the edit')).toHaveCount(1)
+    await expect(messageItem(page, 'before the edit')).toHaveCount(0)
+    await expect(messageItem(page, 'soon deleted')).toHaveCount(0)
+    await expect(page.locator(`[data-message-id="${deleted.id}"]`).getByTestId('message-deleted')).toBeVisible()
+    await expect(page.locator(`[data-message-id="${kept.id}"]`).getByTestId('reaction-chip')).toContainText('👍')
+    // …and the cache holds the converged copy, deleted body blanked.
+    await expect.poll(() => cachedContents(page, world.client.user.id, id)).toEqual(['stays as it was', 'after the edit', null, 'sent while away'])
+  })
+
   test('a server that cannot replay (reset) replaces the cached conversation with its latest history', async ({ page, world }) => {
     const id = world.conversation.id
     await post(world.staff, id, 'from before the reset')

@@ -1,0 +1,10 @@
+/**
+ * Registers the Workbox service worker written at build time (modules/service-worker.ts): it answers navigations
+ * with the app shell when the network is down. There is none in `nuxt dev`.
+ */
+export default defineNuxtPlugin(() => {
+  if (import.meta.dev || !('serviceWorker' in navigator)) return
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => {
+    console.warn('[service-worker] not registered', error)
+  })
+})
