@@ -4,7 +4,10 @@
  */
 export default defineNuxtPlugin(() => {
   if (import.meta.dev || !('serviceWorker' in navigator)) return
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => {
+  // After `load`, so the precache downloads do not compete with the first page (Workbox's advice).
+  const register = () => navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => {
     console.warn('[service-worker] not registered', error)
   })
+  if (document.readyState === 'complete') void register()
+  else window.addEventListener('load', () => void register(), { once: true })
 })

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { inviteUser } from '../helpers/api'
 import type { Actor } from '../helpers/api'
 import { createConversation, expect, signInAs, test } from './fixtures'
 import type { World } from './fixtures'
@@ -228,6 +229,19 @@ function cacheTests() {
     await expect.poll(() => cachedContents(page, world.client2.user.id, theirs.id)).toEqual(['for the second account'])
     expect(await cacheDatabases(page)).toEqual([`${DB_PREFIX}${world.client2.user.id}`])
     expect(await cachedContents(page, world.client.user.id, world.conversation.id)).toEqual([])
+  })
+
+  test('a suspension that sends the tab to sign-in deletes the cache too', async ({ page, world, admin }) => {
+    // An account of its own: suspending a worker's shared fixture user would break the tests after this one.
+    const person = await inviteUser(world.staff.api, world.project.id, 'client', 'suspended')
+    const theirs = await createConversation(world.staff, world.project.id, [person.user.id])
+    await post(world.staff, theirs.id, 'before the suspension')
+    await openAs(page, person, pathOf(world, theirs.id))
+    await expect.poll(() => cachedContents(page, person.user.id, theirs.id)).toEqual(['before the suspension'])
+
+    expect((await admin.api.post(`/admin/users/${person.user.id}/suspend`, { reason: 'spam' })).status).toBe(200)
+    await expect(page).toHaveURL(/\/login\?reason=suspended/)
+    await expect.poll(() => cacheDatabases(page)).toEqual([])
   })
 }
 
