@@ -1,4 +1,4 @@
-import type { Message } from '#shared/types'
+import type { Message } from '../../shared/types'
 
 /** Messages kept per conversation in the browser's cache (docs/architecture.md, "Local-first cache"). */
 export const HISTORY_LIMIT = 200
