@@ -4,7 +4,7 @@ import { defineNuxtModule, useLogger } from 'nuxt/kit'
 import { generateSW } from 'workbox-build'
 
 // The page the service worker answers navigations with when the network is down: rendered without SSR, so it
-// holds no user data; the app then starts from IndexedDB (docs/architecture.md, "Local-first cache").
+// holds no user data; the app then starts from IndexedDB (docs/architecture.md, "Client: the local-first cache").
 const APP_SHELL = '/app-shell'
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The local-first cache (docs/architecture.md, "Local-first cache"): one IndexedDB replica per signed-in user,
+ * The local-first cache (docs/architecture.md, "Client: the local-first cache"): one IndexedDB replica per signed-in user,
  * deleted whenever the browser is seen signed out (sign-out, an ended or suspended session, a visit to /login).
  */
 export default defineNuxtPlugin(() => {

@@ -1,6 +1,6 @@
 import type { Message } from '../../shared/types'
 
-/** Messages kept per conversation in the browser's cache (docs/architecture.md, "Local-first cache"). */
+/** Messages kept per conversation in the browser's cache (docs/architecture.md, "Client: the local-first cache"). */
 export const HISTORY_LIMIT = 200
 
 /** What to write for one conversation: the rows that changed inside the window, and the window's floor. */

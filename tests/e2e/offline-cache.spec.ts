@@ -5,7 +5,7 @@ import { createConversation, expect, signInAs, test } from './fixtures'
 import type { World } from './fixtures'
 import { messageItem, send } from './sessions'
 
-// The local-first cache (docs/architecture.md, "Local-first cache"): IndexedDB per user, the service worker's app
+// The local-first cache (docs/architecture.md, "Client: the local-first cache"): IndexedDB per user, the service worker's app
 // shell for offline reloads. Each test drives the `page` fixture, so the describe's viewport applies to it; the
 // other people in the conversation act through the API.
 
