@@ -96,6 +96,8 @@ function cacheTests() {
     // The project's conversation list comes from the cache too.
     await page.goto(`/projects/${world.project.id}`)
     await expect(page.getByTestId('conversation-link').filter({ hasText: world.conversation.title })).toBeVisible()
+    // On a phone the list is a view of its own: back to it first (a client-side navigation too).
+    if (await page.getByTestId('conversation-back').isVisible()) await page.getByTestId('conversation-back').click()
     await page.getByTestId('conversation-link').filter({ hasText: world.conversation.title }).click()
     await expect(page.getByTestId('message-pending').filter({ hasText: 'typed in the tunnel' })).toBeVisible()
 
@@ -198,6 +200,8 @@ function cacheTests() {
     const held: Array<() => Promise<void>> = []
     let holding = true
     await page.context().route(`**/api/conversations/${world.conversation.id}**`, route => holding ? void held.push(() => route.continue()) : route.continue())
+    // On a phone the list is a view of its own: back to it first (a client-side navigation too).
+    if (await page.getByTestId('conversation-back').isVisible()) await page.getByTestId('conversation-back').click()
     await page.getByTestId('conversation-link').filter({ hasText: world.conversation.title }).click()
     await expect(page).toHaveURL(pathOf(world))
     await expect(messageItem(page, 'ready before the network')).toBeVisible()
