@@ -44,7 +44,11 @@ const EPHEMERAL = new Set(['typing', 'read', 'presence', 'notification', 'file:u
 const topics = new Map<string, Topic>()
 export const connections = new Map<string, Connection>()
 
-export function sendRaw(connection: Connection, raw: string, ephemeral = false): void {
+/**
+ * One frame to one socket. `raw` may be the frame's UTF-8 bytes, encoded once for every local recipient of an
+ * event: `ws` would otherwise encode the same string again for each socket. Sent as text either way.
+ */
+export function sendRaw(connection: Connection, raw: string | Buffer, ephemeral = false): void {
   const ws = connection.ws
   if (ws.readyState !== ws.OPEN) return
   const { softBufferBytes, hardBufferBytes } = useConfig().realtime
@@ -54,7 +58,7 @@ export function sendRaw(connection: Connection, raw: string, ephemeral = false):
     return
   }
   if (ephemeral && ws.bufferedAmount > softBufferBytes) return
-  ws.send(raw)
+  ws.send(raw, { binary: false })
 }
 
 export function sendFrame(connection: Connection, frame: ServerFrame, ephemeral = false) {
@@ -79,6 +83,8 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
   const seq = 'seq' in envelope ? envelope.seq : undefined
   const typingUserId = envelope.type === 'typing' ? envelope.data.userId : undefined
   const ephemeral = EPHEMERAL.has(envelope.type)
+  // Encoded on first use: a topic whose sockets all skip the event (typing to its author only) encodes nothing.
+  let bytes: Buffer | undefined
   for (const connection of [...topic.connections]) {
     if (added) join(connection, conversationChannel(added), added).catch(() => {})
     if (removed?.has(connection.user.id) && conversationId) {
@@ -97,7 +103,7 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
       }
       connection.delivered.set(conversationId, seq)
     }
-    sendRaw(connection, raw, ephemeral)
+    sendRaw(connection, bytes ??= Buffer.from(raw), ephemeral)
   }
 }
 

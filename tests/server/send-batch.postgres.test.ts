@@ -30,5 +30,17 @@ describe('group commit of sends, seen from Postgres', () => {
       select m.id from switchboard.messages m join switchboard.conversation_events e on e.message_id = m.id and e.type = 'message:new'
       where m.conversation_id = any(${ids}::uuid[]) and m.xmin::text <> e.xmin::text`
     expect(split).toHaveLength(0)
+
+    // A retry of a committed message refuses its batch; its 30 batch-mates are batched again, not sent one by one.
+    const retry = results[0]!.body.message
+    const more = await Promise.all([
+      f.staff.api.post(`/conversations/${ids[0]}/messages`, { clientId: 'xmin-0', content: 'm 0' }),
+      ...Array.from({ length: 30 }, (_, i) => f.client.api.post(`/conversations/${ids[i % 3]}/messages`, { clientId: `xmin-more-${i}`, content: `more ${i}` }))
+    ])
+    expect(more[0]!.body).toMatchObject({ duplicate: true, message: { id: retry.id } })
+    expect(more.slice(1).every(r => r.status === 201)).toBe(true)
+    const [{ again }] = await db`
+      select count(distinct xmin::text)::int as again from switchboard.messages where client_id like 'xmin-more-%' and conversation_id = any(${ids}::uuid[])`
+    expect(again).toBeLessThan(30)
   })
 })

@@ -69,6 +69,33 @@ describe('group commit of sends', () => {
     expect(history.body.messages.filter((m: any) => m.clientId === 'the-same-one')).toHaveLength(1)
   })
 
+  it('a retry of a committed message among new sends gets the original, and the new sends are all committed', async () => {
+    const id = await createGroup('Batch with a retry')
+    const first = await send(f.client, id, 'sent-before', 'the original')
+    expect(first.status).toBe(201)
+    const results = await Promise.all([
+      send(f.client, id, 'sent-before', 'the original'),
+      ...Array.from({ length: 20 }, (_, i) => send(i % 2 ? f.client2 : f.staff, id, `after-${i}`, `after ${i}`))
+    ])
+    expect(results[0]!.status).toBe(200)
+    expect(results[0]!.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id, seq: first.body.message.seq } })
+    expect(results.slice(1).map(r => r.status)).toEqual(Array(20).fill(201))
+    const feed = await eventsOf(id)
+    expect(feed.events.map(e => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+  })
+
+  it('a retry of a committed message still gets the original once the conversation is locked', async () => {
+    const id = await createGroup('Locked after the send')
+    const first = await send(f.client, id, 'before-the-lock', 'made it in')
+    expect(first.status).toBe(201)
+    expect((await f.admin.api.patch(`/admin/conversations/${id}`, { status: 'locked', reason: 'cooling off' })).status).toBe(200)
+    const retry = await send(f.client, id, 'before-the-lock', 'made it in')
+    expect(retry.status).toBe(200)
+    expect(retry.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id } })
+    const fresh = await send(f.client, id, 'after-the-lock', 'too late')
+    expect([fresh.status, fresh.body.data.code]).toEqual([423, 'conversation_locked'])
+  })
+
   it('a send that mentions a participant keeps its mentions and reply through the batch', async () => {
     const id = await createGroup('Batch with mentions')
     const parent = await send(f.staff, id, 'parent', 'the question')

@@ -65,8 +65,25 @@ async function duplicateOf(user: AuthUser, row: typeof messages.$inferSelect, co
 /** Sends a message: idempotent on (sender, clientId) even when retries race (unique index + rollback). */
 export async function sendMessage(user: AuthUser, conversationId: string, body: z.output<typeof SendMessageBody>): Promise<{ message: Message, duplicate: boolean }> {
   const access = await requireConversation(user, conversationId)
-  const existing = await findByClientId(user, body.clientId)
-  if (existing) return duplicateOf(user, existing, conversationId)
+  // No duplicate lookup up front (one round trip per send): the insert's unique index finds a retry, and the
+  // commit answers it with the original. Only a refusal looks first, so a retry of a message that did commit
+  // still gets it back when the conversation was locked, the sender is over the rate limit or its files are
+  // attached (to it) since.
+  let fileIds: string[]
+  try {
+    fileIds = await checkSend(user, access, body)
+  } catch (refusal) {
+    const existing = await findByClientId(user, body.clientId)
+    if (existing) return duplicateOf(user, existing, conversationId)
+    throw refusal
+  }
+  const mentions = await resolveMentions(conversationId, user.id, body.content)
+  return commitNewMessage(user, conversationId, { ...body, fileIds }, mentions)
+}
+
+/** Everything that may refuse a send; returns its files, deduplicated. */
+async function checkSend(user: AuthUser, access: ConversationAccess, body: z.output<typeof SendMessageBody>): Promise<string[]> {
+  const conversationId = access.conversation.id
   requireWritable(access, user)
   if (body.content.length > useConfig().limits.messageMaxChars) throw invalid('content', `content must be at most ${useConfig().limits.messageMaxChars} characters`)
   await requireDeliverable(access, user.id)
@@ -84,8 +101,7 @@ export async function sendMessage(user: AuthUser, conversationId: string, body: 
       inArray(files.status, ['pending_scan', 'available'])))
     if (owned.length !== fileIds.length) throw invalid('fileIds', 'fileIds must be your completed uploads in this conversation')
   }
-  const mentions = await resolveMentions(conversationId, user.id, body.content)
-  return commitNewMessage(user, conversationId, { ...body, fileIds }, mentions)
+  return fileIds
 }
 
 /**

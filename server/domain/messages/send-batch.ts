@@ -16,8 +16,9 @@ import { toMessage } from './views'
  * - the ack (the promise) settles only after the statement committed;
  * - seqs stay gap-free: the statement is all or nothing, and refuses itself (send_batch_guard, migration 0007)
  *   when any row would not be written (a clientId already used, a conversation no longer active);
- * - a refused or failed batch never fails its sends: each is then committed on its own (`undefined` here tells
- *   the caller to do so), where a duplicate gets the original and a locked conversation its 423.
+ * - a refused or failed batch never fails its sends: a send that was already committed (a retry) and one refused
+ *   twice are committed on their own (`undefined` here tells the caller to), where a duplicate gets the original
+ *   and a locked conversation its 423; the others are batched once more (splitRefused).
  * At most one batch is in flight per instance, so batches of one instance never wait on each other's row locks.
  */
 export interface BatchedSend {
@@ -32,6 +33,8 @@ export interface BatchedSend {
 interface Pending extends BatchedSend {
   id: string
   resolve: (message: Message | undefined) => void
+  /** Already in a refused batch once: refused again, it is committed on its own. */
+  requeued?: boolean
 }
 
 let queue: Pending[] = []
@@ -75,12 +78,57 @@ async function writeNext() {
       send.resolve(message)
     }
   } catch (error) {
-    if (!isBatchRefused(error)) useLogger().warn('send batch failed; committing its sends one by one', { size: batch.length, error })
-    for (const send of batch) send.resolve(undefined)
+    if (!isBatchRefused(error)) {
+      useLogger().warn('send batch failed; committing its sends one by one', { size: batch.length, error })
+      for (const send of batch) send.resolve(undefined)
+    } else {
+      await splitRefused(batch)
+    }
   } finally {
     writing = false
     schedule()
   }
+}
+
+/**
+ * A refused batch most often held a retry of a message already committed: those go to the one-at-a-time path
+ * (which answers them with the original) and the rest go back to the front of the queue once, so one retry
+ * does not cost its batch-mates a transaction each. What is refused a second time goes one at a time too.
+ */
+async function splitRefused(batch: Pending[]) {
+  let committed = new Set<string>()
+  try {
+    committed = await alreadyCommitted(batch)
+  } catch {
+    // Cannot tell: every send of the batch goes one at a time.
+  }
+  const again: Pending[] = []
+  for (const send of batch) {
+    if (send.requeued || committed.has(`${send.user.id}:${send.clientId}`)) send.resolve(undefined)
+    else again.push({ ...send, requeued: true })
+  }
+  // Copies within the batch (one clientId sent twice at once): the first goes again, the others one at a time.
+  const seen = new Set<string>()
+  const unique = again.filter((send) => {
+    const key = `${send.user.id}:${send.clientId}`
+    if (seen.has(key)) {
+      send.resolve(undefined)
+      return false
+    }
+    seen.add(key)
+    return true
+  })
+  queue = [...unique, ...queue]
+}
+
+async function alreadyCommitted(batch: Pending[]): Promise<Set<string>> {
+  const pairs = JSON.stringify(batch.map(s => ({ sender_id: s.user.id, client_id: s.clientId })))
+  const db = await useDb()
+  const result = await db.execute(sql`
+    SELECT m.sender_id::text AS sender, m.client_id AS client FROM ${messages} m
+    JOIN jsonb_to_recordset(${pairs}::jsonb) AS p(sender_id uuid, client_id text) ON m.sender_id = p.sender_id AND m.client_id = p.client_id`)
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { sender: string, client: string }[]
+  return new Set(rows.map(r => `${r.sender}:${r.client}`))
 }
 
 function isBatchRefused(error: unknown): boolean {
