@@ -18,9 +18,15 @@ export interface TestSocket {
 }
 
 const open = new Set<WebSocket>()
+// The protocol is JSON in text frames: a browser would get a binary frame as a Blob and could not read it. The
+// hub sends pre-encoded bytes (once per event, not per socket), so every socket of every test checks the kind.
+let binaryFrames = 0
 afterEach(() => {
   for (const ws of open) ws.terminate()
   open.clear()
+  const seen = binaryFrames
+  binaryFrames = 0
+  if (seen) throw new Error(`the server sent ${seen} binary frame(s); every frame must be text`)
 })
 
 export function wsUrl(baseURL: string, token?: string) {
@@ -54,7 +60,8 @@ export async function wsConnect(baseURL: string, auth: { token?: string, headers
   const frames: Frame[] = []
   let cursor = 0
   const waiters: Array<() => void> = []
-  ws.on('message', (data) => {
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) binaryFrames++
     frames.push(JSON.parse(String(data)))
     for (const wake of waiters.splice(0)) wake()
   })
