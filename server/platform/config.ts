@@ -38,6 +38,8 @@ export function readConfig() {
   return {
     production: process.env.NODE_ENV === 'production',
     databaseUrl: process.env.DATABASE_URL || undefined,
+    /** Prepared statements on Postgres; `off` behind a pooler in transaction mode that cannot keep them. */
+    databasePrepare: process.env.DATABASE_PREPARE !== 'off',
     pgliteDir: resolve(process.env.PGLITE_DIR || join(dataDir, 'pglite')),
     migrationsDir: process.env.MIGRATIONS_DIR || undefined,
     dataDir,

@@ -91,3 +91,28 @@ describe('migrating', () => {
     expect(server.stdout).toContain('migrated (postgres)')
   }, 120_000)
 })
+
+describe('prepared statements on Postgres', () => {
+  async function preparedCount(prepare: boolean) {
+    const db = await createTestDatabase()
+    // One connection, so the prepared statement and the look at pg_prepared_statements share a session.
+    const handle = await openDatabase({ url: db.url, pgliteDir: '', poolSize: 1, prepare })
+    cleanups.push(async () => {
+      await handle.close()
+      await db.drop()
+    })
+    const query = handle.db.select({ one: sql<number>`${sql.placeholder('n')}::int` }).from(sql`(select 1) as t`).prepare('probe')
+    expect(await query.execute({ n: 7 })).toEqual([{ one: 7 }])
+    expect(await query.execute({ n: 8 })).toEqual([{ one: 8 }])
+    const [{ count }] = await rows<{ count: number }>(handle, sql`select count(*)::int as count from pg_prepared_statements where statement like '%::int%'`)
+    return count
+  }
+
+  it('keeps the hot queries prepared on the connection by default', async () => {
+    expect(await preparedCount(true)).toBe(1)
+  })
+
+  it('sends every query unprepared with DATABASE_PREPARE=off (for poolers in transaction mode)', async () => {
+    expect(await preparedCount(false)).toBe(0)
+  })
+})

@@ -10,8 +10,9 @@ import { findMigrationsFolder } from './migrations'
 const MIGRATION_LOCK_KEY = 7_411_902_553
 
 /** Postgres through a postgres.js pool (DATABASE_URL; Supabase Postgres in production). */
-export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
-  const client = postgres(url, { max: poolSize, onnotice: () => {} })
+export function openPostgres(url: string, poolSize = 10, prepare = true): DatabaseHandle {
+  // `prepare` only allows them: Drizzle prepares just the queries built with .prepare() (the hot ones).
+  const client = postgres(url, { max: poolSize, prepare, onnotice: () => {} })
   const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Database
   // Raw SQL gets a small pool of its own: Drizzle replaces the pool's type serializers (json and dates pass
   // through untouched), which a library sending plain objects as parameters (pg-boss) does not expect.

@@ -4,9 +4,9 @@ import type { Database, DatabaseHandle } from './database'
 import { findMigrationsFolder } from './migrations'
 
 /** Opens Postgres when a URL is given, else the file-backed PGlite: the one place a database mode is chosen. */
-export async function openDatabase(opts: { url?: string, pgliteDir: string, poolSize?: number }): Promise<DatabaseHandle> {
+export async function openDatabase(opts: { url?: string, pgliteDir: string, poolSize?: number, prepare?: boolean }): Promise<DatabaseHandle> {
   // Loaded on demand: a Postgres deployment never loads PGlite's WASM, and the reverse.
-  if (opts.url) return (await import('./postgres')).openPostgres(opts.url, opts.poolSize)
+  if (opts.url) return (await import('./postgres')).openPostgres(opts.url, opts.poolSize, opts.prepare)
   return (await import('./pglite')).openPglite(opts.pgliteDir)
 }
 
@@ -16,7 +16,7 @@ let opening: Promise<DatabaseHandle> | undefined
 export function useDatabaseHandle(): Promise<DatabaseHandle> {
   opening ??= (async () => {
     const config = useConfig()
-    const handle = await openDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir })
+    const handle = await openDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, prepare: config.databasePrepare })
     await handle.migrate(findMigrationsFolder(config.migrationsDir))
     return handle
   })()

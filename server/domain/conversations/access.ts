@@ -1,5 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { conversationMembers, conversations, projectMembers } from '../../db/schema'
+import type { Database } from '../../adapters/database/database'
 import { useDb } from '../../adapters/database/use-database'
 import { apiError, notFound } from '../../platform/errors'
 import type { AuthUser } from '../auth/users'
@@ -17,13 +18,11 @@ export interface ConversationAccess {
 }
 
 /**
- * The conversation, if the caller may read it: a current participant, or a global admin.
- * Analysts never read content. Everything else is 404 so ids do not leak (contract §1).
+ * Every send, read mark and op starts with this query: a prepared statement (parsed and planned once per
+ * connection, not on every call; `DATABASE_PREPARE=off` behind a pooler that cannot keep them).
  */
-export async function requireConversation(user: AuthUser, conversationId: string): Promise<ConversationAccess> {
-  if (user.role === 'analyst') throw notFound('Conversation not found')
-  const db = await useDb()
-  const [row] = await db.select({
+function buildAccessQuery(db: Database) {
+  return db.select({
     conversation: conversations,
     memberUserId: conversationMembers.userId,
     lastReadSeq: conversationMembers.lastReadSeq,
@@ -31,10 +30,27 @@ export async function requireConversation(user: AuthUser, conversationId: string
   }).from(conversations)
     .leftJoin(conversationMembers, and(
       eq(conversationMembers.conversationId, conversations.id),
-      eq(conversationMembers.userId, user.id),
+      eq(conversationMembers.userId, sql.placeholder('userId')),
       isNull(conversationMembers.leftAt)))
-    .leftJoin(projectMembers, and(eq(projectMembers.projectId, conversations.projectId), eq(projectMembers.userId, user.id)))
-    .where(eq(conversations.id, conversationId))
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, conversations.projectId), eq(projectMembers.userId, sql.placeholder('userId'))))
+    .where(eq(conversations.id, sql.placeholder('conversationId')))
+    .prepare('conversation_access')
+}
+const accessQueries = new WeakMap<Database, ReturnType<typeof buildAccessQuery>>()
+async function accessQuery() {
+  const db = await useDb()
+  let query = accessQueries.get(db)
+  if (!query) accessQueries.set(db, query = buildAccessQuery(db))
+  return query
+}
+
+/**
+ * The conversation, if the caller may read it: a current participant, or a global admin.
+ * Analysts never read content. Everything else is 404 so ids do not leak (contract §1).
+ */
+export async function requireConversation(user: AuthUser, conversationId: string): Promise<ConversationAccess> {
+  if (user.role === 'analyst') throw notFound('Conversation not found')
+  const [row] = await (await accessQuery()).execute({ userId: user.id, conversationId })
   if (!row) throw notFound('Conversation not found')
   const participant = row.memberUserId !== null && row.projectRole !== null
   if (!participant && user.role !== 'admin') throw notFound('Conversation not found')
