@@ -76,6 +76,8 @@ test('the phone journey: pick a project, pick a conversation, read the newest me
   const newest = messageItem(page, 'The tiles arrive on Monday')
   await expect(newest).toBeInViewport()
   await expectOnScreen(page.getByTestId('composer'))
+  // At least 16 px, or a phone's browser zooms in when the composer takes the focus.
+  expect(Number.parseFloat(await page.getByTestId('composer').evaluate(el => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(16)
   await expectOnScreen(page.getByTestId('conversation-title'))
   await expectOnScreen(page.getByTestId('conversation-back'))
   await expectNoSidewaysScroll(page)
