@@ -1,17 +1,16 @@
 import type { ClientFrame } from '../../shared/schemas/ws'
 import { usePresence } from '../adapters/presence/use-presence'
-import { requireConversation } from '../domain/conversations/access'
+import { requireConversation, requireWritable } from '../domain/conversations/access'
 import { conversationChannel } from '../domain/events/channels'
 import { listConversationHeads, readEvents } from '../domain/events/feed'
-import { publishEphemeral } from '../domain/events/publish'
 import { deleteMessage, editMessage, sendMessage } from '../domain/messages/messages'
 import { setReaction } from '../domain/reactions/reactions'
 import { markRead } from '../domain/reads/reads'
-import { withinThrottle } from '../adapters/rate-limit'
 import { isApiError } from '../platform/errors'
 import { join, leave, sendFrame, sendRaw } from './hub'
 import type { Connection } from './hub'
 import { broadcastPresence, readPresence } from './presence'
+import { forwardTyping } from './typing'
 
 /** Subscribes after checking access; the caller decides what a miss means. */
 export async function subscribeTo(connection: Connection, conversationId: string) {
@@ -94,11 +93,10 @@ export async function runOp(connection: Connection, frame: ClientFrame): Promise
       return setReaction(user, frame.data.messageId, frame.data.emoji, frame.type === 'reaction:add')
     case 'typing': {
       const access = await requireConversation(user, frame.data.conversationId)
-      // Contract §5: at most one typing frame per 2 s per user and conversation, even with RATE_LIMITS=off.
-      const allowed = await withinThrottle('typing', `${user.id}:${access.conversation.id}`, 1, 2)
-      // A stop is always forwarded, so an indicator never outlives the typing.
-      if (allowed || !frame.data.typing) publishEphemeral({ type: 'typing', conversationId: access.conversation.id, data: { userId: user.id, typing: frame.data.typing } })
-      return { forwarded: allowed || !frame.data.typing }
+      // Typing is refused where the user may not post (a client in an announcement, a locked conversation).
+      requireWritable(access, user)
+      // Contract §5: one per 2 s per user and conversation, even with RATE_LIMITS=off; a stop is held, not dropped.
+      return forwardTyping(user, access.conversation.id, frame.data.typing)
     }
     case 'read': {
       return markRead(user, frame.data.conversationId, frame.data.seq)

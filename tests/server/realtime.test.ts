@@ -103,6 +103,27 @@ describe('the WebSocket endpoint', () => {
     expect(typist.frames.some(fr => fr.type === 'typing')).toBe(false)
   })
 
+  it('counts stops against the typing budget and holds a stop inside the window instead of dropping it', async () => {
+    const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: uniq('Typing budget'), kind: 'group', participantIds: [f.client.user.id] })
+    const id = created.body.conversation.id
+    const typist = await wsConnect(baseURL(), { token: f.client.token })
+    const watcher = await wsConnect(baseURL(), { token: f.staff.token })
+    expect((await typist.request('typing', { conversationId: id, typing: true })).data.forwarded).toBe(true)
+    const stops = await Promise.all(Array.from({ length: 10 }, () => typist.request('typing', { conversationId: id, typing: false })))
+    expect(stops.every(r => r.ok && r.data.forwarded === false && r.data.held === true)).toBe(true)
+    // The held stop arrives once the window is over: the indicator does not stick, and ten stops are one event.
+    await watcher.next(fr => fr.type === 'typing' && fr.conversationId === id && fr.data.typing === false)
+    const seen = watcher.frames.filter(fr => fr.type === 'typing' && fr.conversationId === id).map(fr => fr.data.typing)
+    expect(seen).toEqual([true, false])
+  })
+
+  it('refuses typing where the user may not post', async () => {
+    const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: uniq('News'), kind: 'announcement', participantIds: [f.client.user.id] })
+    const typist = await wsConnect(baseURL(), { token: f.client.token })
+    const reply = await typist.request('typing', { conversationId: created.body.conversation.id, typing: true })
+    expect([reply.ok, reply.error.code]).toEqual([false, 'forbidden'])
+  })
+
   it('announces presence across tabs to people who share a project', async () => {
     const watcher = await wsConnect(baseURL(), { token: f.owner.token })
     const stranger = await wsConnect(baseURL(), { token: other.owner.token })
@@ -218,5 +239,21 @@ describe('read receipts', () => {
     await f.client.api.post(`/conversations/${conversationId}/read`, { seq: lastSeq })
     const receipt = await watcher.next(fr => fr.type === 'read' && fr.conversationId === conversationId && fr.data.userId === f.client.user.id)
     expect(receipt.data.seq).toBe(lastSeq)
+  })
+
+  it('broadcasts a read pointer only when it moves: 20 identical read frames are one receipt', async () => {
+    const first = (await f.staff.api.post(`/conversations/${conversationId}/messages`, { clientId: crypto.randomUUID(), content: 'read me' })).body.message.seq
+    const second = (await f.staff.api.post(`/conversations/${conversationId}/messages`, { clientId: crypto.randomUUID(), content: 'and me' })).body.message.seq
+    const watcher = await wsConnect(baseURL(), { token: f.staff.token })
+    const reader = await wsConnect(baseURL(), { token: f.client.token })
+    const replies = await Promise.all(Array.from({ length: 20 }, () => reader.request('read', { conversationId, seq: first })))
+    expect(replies.every(r => r.ok && r.data.lastReadSeq === first)).toBe(true)
+    // A mark that moves is broadcast; once it arrives, everything sent before it has arrived too.
+    await reader.request('read', { conversationId, seq: second })
+    await watcher.next(fr => fr.type === 'read' && fr.data.userId === f.client.user.id && fr.data.seq === second)
+    const receipts = watcher.frames.filter(fr => fr.type === 'read' && fr.conversationId === conversationId && fr.data.userId === f.client.user.id)
+    expect(receipts.map(r => r.data.seq)).toEqual([first, second])
+    // Going back is not a move either: the reply keeps the mark where it is, and nothing is broadcast.
+    expect((await reader.request('read', { conversationId, seq: first })).data.lastReadSeq).toBe(second)
   })
 })

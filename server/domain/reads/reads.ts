@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, lt } from 'drizzle-orm'
 import { conversationMembers } from '../../db/schema'
 import { useDb } from '../../adapters/database/use-database'
 import type { AuthUser } from '../auth/users'
@@ -11,12 +11,15 @@ export async function markRead(user: AuthUser, conversationId: string, seq: numb
   const target = Math.min(seq, access.conversation.lastSeq)
   if (!access.participant) return { lastReadSeq: target }
   const db = await useDb()
-  const [row] = await db.update(conversationMembers)
-    .set({ lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, ${target})` })
-    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, user.id), isNull(conversationMembers.leftAt)))
+  // Only a mark that moves forward writes and is broadcast: 100 identical `read` frames are one receipt, not 100.
+  const [moved] = await db.update(conversationMembers)
+    .set({ lastReadSeq: target })
+    .where(and(
+      eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, user.id),
+      isNull(conversationMembers.leftAt), lt(conversationMembers.lastReadSeq, target)))
     .returning({ lastReadSeq: conversationMembers.lastReadSeq })
-  const lastReadSeq = row?.lastReadSeq ?? target
+  if (!moved) return { lastReadSeq: Math.max(access.lastReadSeq, target) }
   // Receipts are ephemeral: broadcast to the conversation's sockets, from REST and WS alike.
-  publishEphemeral({ type: 'read', conversationId, data: { userId: user.id, seq: lastReadSeq } })
-  return { lastReadSeq }
+  publishEphemeral({ type: 'read', conversationId, data: { userId: user.id, seq: moved.lastReadSeq } })
+  return { lastReadSeq: moved.lastReadSeq }
 }
