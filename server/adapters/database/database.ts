@@ -14,5 +14,11 @@ export interface DatabaseHandle {
   migrate(folder?: string): Promise<void>
   /** Raw SQL for libraries that bring their own queries (the job runner); texts without values may hold several statements. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>
+  /**
+   * One constant statement on a hot path (the send batch), on the app's own pool and prepared where prepared
+   * statements are on: parsed and planned once per connection. json columns may come back as text (Drizzle
+   * replaced the pool's json parser), so callers accept both.
+   */
+  hotQuery(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>
   close(): Promise<void>
 }

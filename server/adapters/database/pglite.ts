@@ -21,6 +21,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       await migrate(db as never, { migrationsFolder: folder })
     },
     executeSql: createPGliteExecuteSql(client),
+    hotQuery: (text, values) => client.query<Record<string, unknown>>(text, values),
     close: () => client.close()
   }
 }

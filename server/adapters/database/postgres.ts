@@ -38,6 +38,7 @@ export function openPostgres(url: string, poolSize = 10, prepare = true): Databa
       }
     },
     executeSql: (text, values) => rawSql().run(text, values),
+    hotQuery: async (text, values) => ({ rows: [...await client.unsafe(text, values as never[], { prepare })] as Record<string, unknown>[] }),
     async close() {
       await Promise.all([client.end({ timeout: 5 }), raw?.sql.end({ timeout: 5 })])
     }

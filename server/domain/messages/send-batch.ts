@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Message } from '../../../shared/types'
-import { conversationEvents, conversations, messages } from '../../db/schema'
-import { useDb } from '../../adapters/database/use-database'
+import { messages } from '../../db/schema'
+import { useDatabaseHandle, useDb } from '../../adapters/database/use-database'
 import { useConfig } from '../../platform/config'
 import { useLogger } from '../../platform/logger'
 import type { AuthUser } from '../auth/users'
@@ -138,45 +138,49 @@ function isBatchRefused(error: unknown): boolean {
 
 type MessageRow = typeof messages.$inferSelect
 
+/**
+ * The batch's one statement: seqs per conversation, messages, events, and the guard that makes it all or nothing.
+ * Constant text with one parameter (the batch as json), so it is prepared once per pooled connection.
+ */
+const BATCH_SQL = `
+  WITH input AS (
+    SELECT t.*, o.ord
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS o(elem, ord),
+    LATERAL jsonb_to_record(o.elem) AS t(id uuid, conversation_id uuid, sender_id uuid, client_id text, content text, reply_to_id uuid, mentions uuid[])
+  ),
+  counts AS (SELECT conversation_id, count(*)::int AS n FROM input GROUP BY conversation_id),
+  bumped AS (
+    UPDATE switchboard.conversations AS c SET last_seq = c.last_seq + counts.n, last_message_at = now()
+    FROM counts WHERE c.id = counts.conversation_id AND c.status = 'active'
+    RETURNING c.id, c.last_seq - counts.n AS base
+  ),
+  numbered AS (
+    SELECT i.*, (b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord))::int AS seq
+    FROM input i JOIN bumped b ON b.id = i.conversation_id
+  ),
+  inserted AS (
+    INSERT INTO switchboard.messages (id, conversation_id, seq, sender_id, client_id, type, content, reply_to_id, mentions)
+    SELECT id, conversation_id, seq, sender_id, client_id, 'text', content, reply_to_id, coalesce(mentions, '{}'::uuid[])
+    FROM numbered
+    ON CONFLICT (sender_id, client_id) DO NOTHING
+    RETURNING id, seq, created_at, conversation_id
+  ),
+  appended AS (
+    INSERT INTO switchboard.conversation_events (conversation_id, seq, type, message_id)
+    SELECT conversation_id, seq, 'message:new', id FROM inserted
+  )
+  -- One row whatever was inserted, so the guard always runs: a statement that wrote less than its input
+  -- (a duplicate, a conversation not active) raises here and rolls back whole, seqs included.
+  SELECT switchboard.send_batch_guard((SELECT count(*) FROM inserted) = (SELECT count(*) FROM input)) AS ok,
+    (SELECT json_agg(json_build_object('id', id, 'seq', seq, 'createdMs', extract(epoch FROM created_at) * 1000)) FROM inserted) AS rows`
+
 /** The batch's one statement: seqs per conversation, messages, events, and the guard that makes it all or nothing. */
 async function writeBatch(batch: Pending[]): Promise<MessageRow[]> {
   const input = JSON.stringify(batch.map(s => ({
     id: s.id, conversation_id: s.conversationId, sender_id: s.user.id, client_id: s.clientId,
     content: s.content, reply_to_id: s.replyToId, mentions: s.mentions
   })))
-  const db = await useDb()
-  const result = await db.execute(sql`
-    WITH input AS (
-      SELECT t.*, o.ord
-      FROM jsonb_array_elements(${input}::jsonb) WITH ORDINALITY AS o(elem, ord),
-      LATERAL jsonb_to_record(o.elem) AS t(id uuid, conversation_id uuid, sender_id uuid, client_id text, content text, reply_to_id uuid, mentions uuid[])
-    ),
-    counts AS (SELECT conversation_id, count(*)::int AS n FROM input GROUP BY conversation_id),
-    bumped AS (
-      UPDATE ${conversations} AS c SET last_seq = c.last_seq + counts.n, last_message_at = now()
-      FROM counts WHERE c.id = counts.conversation_id AND c.status = 'active'
-      RETURNING c.id, c.last_seq - counts.n AS base
-    ),
-    numbered AS (
-      SELECT i.*, (b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord))::int AS seq
-      FROM input i JOIN bumped b ON b.id = i.conversation_id
-    ),
-    inserted AS (
-      INSERT INTO ${messages} (id, conversation_id, seq, sender_id, client_id, type, content, reply_to_id, mentions)
-      SELECT id, conversation_id, seq, sender_id, client_id, 'text', content, reply_to_id, coalesce(mentions, '{}'::uuid[])
-      FROM numbered
-      ON CONFLICT (sender_id, client_id) DO NOTHING
-      RETURNING id, seq, created_at, conversation_id
-    ),
-    appended AS (
-      INSERT INTO ${conversationEvents} (conversation_id, seq, type, message_id)
-      SELECT conversation_id, seq, 'message:new', id FROM inserted
-    )
-    -- One row whatever was inserted, so the guard always runs: a statement that wrote less than its input
-    -- (a duplicate, a conversation not active) raises here and rolls back whole, seqs included.
-    SELECT switchboard.send_batch_guard((SELECT count(*) FROM inserted) = (SELECT count(*) FROM input)) AS ok,
-      (SELECT json_agg(json_build_object('id', id, 'seq', seq, 'createdMs', extract(epoch FROM created_at) * 1000)) FROM inserted) AS rows`)
-  const [first] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { rows: unknown }[]
+  const { rows: [first] } = await (await useDatabaseHandle()).hotQuery(BATCH_SQL, [input])
   // json arrives parsed from PGlite and as text from postgres.js under Drizzle (its json parser is a pass-through).
   const written = (typeof first?.rows === 'string' ? JSON.parse(first.rows) : first?.rows ?? []) as { id: string, seq: number, createdMs: number }[]
   if (written.length !== batch.length) throw Object.assign(new Error('send batch wrote less than its input'), { code: 'SB001' })
