@@ -40,7 +40,9 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
     ...conversationIds.map(id => join(connection, conversationChannel(id), id))
   ])
   const heartbeatMs = useConfig().realtime.heartbeatMs
-  sendFrame(connection, { type: 'ready', data: { user: toPublicUser(user), connectionId: connection.id, heartbeatMs } })
+  // Only what a client uses: who it is, not their email (a socket's frames travel further than the account page).
+  const { email: _email, ...me } = toPublicUser(user)
+  sendFrame(connection, { type: 'ready', data: { user: me, connectionId: connection.id, heartbeatMs } })
   // Announce only changes of the user's overall status: a second tab coming online is not news. This socket
   // was just registered as online, so that is the user's status now.
   if (before?.status !== 'online') {

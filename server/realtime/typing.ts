@@ -17,13 +17,15 @@ const heldStops = new Map<string, ReturnType<typeof setTimeout>>()
 export async function forwardTyping(user: AuthUser, conversationId: string, typing: boolean): Promise<{ forwarded: boolean, held?: boolean }> {
   const key = `${user.id}:${conversationId}`
   const publish = (value: boolean) => publishEphemeral({ type: 'typing', conversationId, data: { userId: user.id, typing: value } })
+  const allowed = await withinThrottle('typing', key, 1, TYPING_WINDOW_SECONDS)
+  // From here on nothing awaits, so frames racing each other cannot both hold a stop.
   const held = heldStops.get(key)
   if (held) {
     // Typing again, or a second stop: the held one is replaced by what this frame says.
     clearTimeout(held)
     heldStops.delete(key)
   }
-  if (await withinThrottle('typing', key, 1, TYPING_WINDOW_SECONDS)) {
+  if (allowed) {
     publish(typing)
     return { forwarded: true }
   }

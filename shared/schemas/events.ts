@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Conversation, FileInfo, Message, PublicUser } from '../types'
+import type { Conversation, FileInfo, Message } from '../types'
 import { Uuid } from './common'
 
 /**
@@ -11,10 +11,6 @@ import { Uuid } from './common'
 const Iso = z.string()
 const Seq = z.number().int().positive()
 
-const WireUser: z.ZodType<PublicUser> = z.looseObject({
-  id: Uuid, email: z.string(), handle: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(),
-  role: z.enum(['admin', 'analyst', 'member'])
-})
 const WireFile: z.ZodType<FileInfo> = z.looseObject({
   id: Uuid, conversationId: Uuid, messageId: Uuid.nullable(), fileName: z.string(), size: z.number(), mimeType: z.string(),
   sha256: z.string().nullable(), status: z.enum(['pending_upload', 'pending_scan', 'available', 'blocked']),
@@ -85,9 +81,13 @@ export type PersistedEventType = PersistedEvent['type']
 /** What a writer states once: the event without the conversation and seq, which the commit supplies. */
 export type PersistedChange = PersistedEvent extends infer E ? E extends PersistedEvent ? Omit<E, 'conversationId' | 'seq'> : never : never
 
+// The ready frame names the user without their email (docs/api.md, deviations): only what a client uses.
+const ReadyUser = z.looseObject({
+  id: Uuid, handle: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), role: z.enum(['admin', 'analyst', 'member'])
+})
 export const ReadyFrame = z.object({
   type: z.literal('ready'),
-  data: z.object({ user: WireUser, connectionId: z.string(), heartbeatMs: z.number() })
+  data: z.object({ user: ReadyUser, connectionId: z.string(), heartbeatMs: z.number() })
 })
 const FrameError = z.looseObject({ code: z.string(), message: z.string() })
 export const ReplyFrame = z.object({

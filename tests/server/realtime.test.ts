@@ -47,6 +47,8 @@ describe('the WebSocket endpoint', () => {
   it('sends ready and delivers live events of every conversation the user takes part in', async () => {
     const s = await wsConnect(baseURL(), { token: f.client.token })
     expect(s.ready.data).toMatchObject({ user: { id: f.client.user.id }, heartbeatMs: expect.any(Number), connectionId: expect.any(String) })
+    // The ready frame names the user without their email (issue 14): id, handle, name, avatar and role only.
+    expect(Object.keys(s.ready.data.user).sort()).toEqual(['avatarUrl', 'displayName', 'handle', 'id', 'role'])
     const sent = await f.staff.api.post(`/conversations/${conversationId}/messages`, { clientId: uniq('rest'), content: 'over REST, live on WS' })
     const event = await s.next(isEvent('message:new'))
     expect(event).toMatchObject({ seq: sent.body.message.seq, data: { message: { id: sent.body.message.id, content: 'over REST, live on WS' } } })
