@@ -103,7 +103,9 @@ export function readConfig() {
       softBufferBytes: intEnv('WS_SOFT_BUFFER_BYTES', 256 * 1024),
       hardBufferBytes: intEnv('WS_HARD_BUFFER_BYTES', 4 * 1024 * 1024),
       sweepMs: intEnv('WS_SWEEP_MS', 10_000, { positive: true }),
-      idleMs: intEnv('WS_IDLE_MS', 60_000, { positive: true })
+      idleMs: intEnv('WS_IDLE_MS', 60_000, { positive: true }),
+      /** Presence changes a client asks for are announced at most once per window per user (the last state wins). */
+      presenceCoalesceMs: intEnv('PRESENCE_COALESCE_MS', 1000, { positive: true })
     },
     // ClamAV's clamd, spoken to over INSTREAM (server/adapters/scanner). Neither socket nor host → no virus scan.
     scanner: {

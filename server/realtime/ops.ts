@@ -9,7 +9,7 @@ import { markRead } from '../domain/reads/reads'
 import { isApiError } from '../platform/errors'
 import { join, leave, sendFrame, sendRaw } from './hub'
 import type { Connection } from './hub'
-import { broadcastPresence, readPresence } from './presence'
+import { announcePresenceChange } from './presence'
 import { forwardTyping } from './typing'
 
 /** Subscribes after checking access; the caller decides what a miss means. */
@@ -104,8 +104,7 @@ export async function runOp(connection: Connection, frame: ClientFrame): Promise
     case 'presence': {
       connection.status = frame.data.status
       await usePresence().setStatus(user.id, connection.id, frame.data.status)
-      const presence = await readPresence(user.id)
-      if (presence) await broadcastPresence(user.id, presence)
+      announcePresenceChange(user.id)
       return { status: frame.data.status }
     }
     case 'ping': {

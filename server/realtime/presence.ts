@@ -2,6 +2,7 @@ import type { UserPresence } from '../adapters/presence/presence'
 import { usePresence } from '../adapters/presence/use-presence'
 import { publishPresence } from '../domain/events/publish'
 import { listProjectIdsOf } from '../domain/projects/projects'
+import { useConfig } from '../platform/config'
 
 /** A user's aggregated presence across tabs, devices and instances; undefined when the store cannot say. */
 export async function readPresence(userId: string): Promise<UserPresence | undefined> {
@@ -16,4 +17,34 @@ export async function readPresence(userId: string): Promise<UserPresence | undef
 export async function broadcastPresence(userId: string, presence: UserPresence, projectIds?: string[]) {
   const ids = projectIds ?? await listProjectIdsOf(userId)
   publishPresence(ids, { type: 'presence', data: { userId, status: presence.status, lastSeenAt: presence.lastSeenAt } })
+}
+
+/**
+ * `presence` frames from a client, coalesced per user: the first change in a window is announced at once, the
+ * rest of the window's changes become one announcement of where the user ended up when it closes (only if that
+ * differs from what was last announced). 100 toggles are two presence events, not 100. Per instance: the frames
+ * of one socket arrive at its instance.
+ */
+const windows = new Map<string, { changed: boolean, announced?: string }>()
+
+export function announcePresenceChange(userId: string) {
+  const open = windows.get(userId)
+  if (open) {
+    open.changed = true
+    return
+  }
+  const window = { changed: false } as { changed: boolean, announced?: string }
+  windows.set(userId, window)
+  const announce = async () => {
+    const presence = await readPresence(userId)
+    if (!presence || presence.status === window.announced) return
+    window.announced = presence.status
+    await broadcastPresence(userId, presence)
+  }
+  const close = () => setTimeout(() => {
+    if (!window.changed) return void windows.delete(userId)
+    window.changed = false
+    announce().catch(() => {}).finally(close)
+  }, useConfig().realtime.presenceCoalesceMs).unref()
+  announce().catch(() => {}).finally(close)
 }

@@ -144,6 +144,23 @@ describe('the WebSocket endpoint', () => {
     expect(stranger.frames.some(fr => fr.type === 'presence' && fr.data.userId === f.client2.user.id)).toBe(false)
   })
 
+  it('coalesces presence toggles per user: 100 frames are the first change and the last state', async () => {
+    const watcher = await wsConnect(baseURL(), { token: f.owner.token })
+    const toggler = await wsConnect(baseURL(), { token: f.staff.token })
+    const isStaffPresence = (fr: Frame) => fr.type === 'presence' && fr.data.userId === f.staff.user.id
+    await watcher.next(fr => isStaffPresence(fr) && fr.data.status === 'online')
+    const from = watcher.frames.length
+    // away, online, away, … online: 100 changes, ending where it started.
+    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => toggler.request('presence', { status: i % 2 ? 'online' : 'away' })))
+    expect(replies.every(r => r.ok)).toBe(true)
+    await toggler.request('presence', { status: 'away' })
+    // The window closes on the last state: away. What the watcher saw in between is at most the first change.
+    await watcher.next(fr => isStaffPresence(fr) && fr.data.status === 'away')
+    const seen = watcher.frames.slice(from).filter(isStaffPresence).map(fr => fr.data.status)
+    expect(seen.length).toBeLessThanOrEqual(2)
+    expect(seen.at(-1)).toBe('away')
+  })
+
   it('keeps the socket open after malformed frames and answers them with validation_failed', async () => {
     const s = await wsConnect(baseURL(), { token: f.client.token })
     s.send('{not json')
