@@ -25,7 +25,8 @@ export async function broadcastPresence(userId: string, presence: UserPresence, 
  * differs from what was last announced). 100 toggles are two presence events, not 100. Per instance: the frames
  * of one socket arrive at its instance.
  */
-const windows = new Map<string, { changed: boolean, announced?: string }>()
+interface PresenceWindow { changed: boolean, announced?: string }
+const windows = new Map<string, PresenceWindow>()
 
 export function announcePresenceChange(userId: string) {
   const open = windows.get(userId)
@@ -33,17 +34,17 @@ export function announcePresenceChange(userId: string) {
     open.changed = true
     return
   }
-  const window = { changed: false } as { changed: boolean, announced?: string }
-  windows.set(userId, window)
+  const current: PresenceWindow = { changed: false }
+  windows.set(userId, current)
   const announce = async () => {
     const presence = await readPresence(userId)
-    if (!presence || presence.status === window.announced) return
-    window.announced = presence.status
+    if (!presence || presence.status === current.announced) return
+    current.announced = presence.status
     await broadcastPresence(userId, presence)
   }
   const close = () => setTimeout(() => {
-    if (!window.changed) return void windows.delete(userId)
-    window.changed = false
+    if (!current.changed) return void windows.delete(userId)
+    current.changed = false
     announce().catch(() => {}).finally(close)
   }, useConfig().realtime.presenceCoalesceMs).unref()
   announce().catch(() => {}).finally(close)

@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm'
 import type { Message } from '../../../shared/types'
-import { messages } from '../../db/schema'
-import { useDatabaseHandle, useDb } from '../../adapters/database/use-database'
+import type { messages } from '../../db/schema'
+import { useDatabaseHandle } from '../../adapters/database/use-database'
 import { useConfig } from '../../platform/config'
 import { useLogger } from '../../platform/logger'
 import type { AuthUser } from '../auth/users'
@@ -121,13 +120,13 @@ async function splitRefused(batch: Pending[]) {
   queue = [...unique, ...queue]
 }
 
+const COMMITTED_SQL = `
+  SELECT m.sender_id::text AS sender, m.client_id AS client FROM switchboard.messages m
+  JOIN jsonb_to_recordset($1::jsonb) AS p(sender_id uuid, client_id text) ON m.sender_id = p.sender_id AND m.client_id = p.client_id`
+
 async function alreadyCommitted(batch: Pending[]): Promise<Set<string>> {
   const pairs = JSON.stringify(batch.map(s => ({ sender_id: s.user.id, client_id: s.clientId })))
-  const db = await useDb()
-  const result = await db.execute(sql`
-    SELECT m.sender_id::text AS sender, m.client_id AS client FROM ${messages} m
-    JOIN jsonb_to_recordset(${pairs}::jsonb) AS p(sender_id uuid, client_id text) ON m.sender_id = p.sender_id AND m.client_id = p.client_id`)
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { sender: string, client: string }[]
+  const { rows } = await (await useDatabaseHandle()).hotQuery(COMMITTED_SQL, [pairs])
   return new Set(rows.map(r => `${r.sender}:${r.client}`))
 }
 
