@@ -82,7 +82,7 @@ export function summaryLines(report: BenchReport): string[] {
     for (const f of run.fanout ?? []) {
       lines.push(`   fan-out ${f.members} members @ ${f.ratePerSecond}/s × ${f.seconds} s: acked ${f.acked}/${f.sent}, delivered ${f.deliveries}/${f.expectedDeliveries} (${f.deliveriesPerSecond}/s), gaps ${f.seqGaps}, dups ${f.seqDuplicates}, committed ${f.committed}`)
       lines.push(`         delivery ${ms(f.deliveryLatencyMs)}; ack ${ms(f.ackLatencyMs)}`)
-      lines.push(`         app CPU ${num(f.server.appCpuCores, ' cores')}; per send: ${costLine(f.perSend)}`)
+      lines.push(`         app CPU ${num(f.server.appCpuCores, ' cores')} = ${num(f.deliveriesPerCoreSecond, ' deliveries per core-second')}; per send: ${costLine(f.perSend)}`)
     }
     const s = run.senders
     if (s) {

@@ -19,6 +19,8 @@ export interface FanoutResult extends DeliveryReport {
   server: ServerCost
   /** Server cost per acked send (the fan-out to every member socket included). */
   perSend: PerOp
+  /** Deliveries per second of app CPU (summed over instances): the harness's fan-out efficiency figure. */
+  deliveriesPerCoreSecond: number | null
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runFanout(target: Target, config: BenchConfig, users: Benc
     ...tracker.report(() => sockets.length, drained),
     committed,
     server,
-    perSend: perOp(server, tracker.acked)
+    perSend: perOp(server, tracker.acked),
+    deliveriesPerCoreSecond: server.appCpuSeconds ? Math.round(tracker.deliveries / server.appCpuSeconds) : null
   }
 }

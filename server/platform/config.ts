@@ -84,7 +84,12 @@ export function readConfig() {
     },
     writes: {
       /** Most sends committed together in one statement (group commit); 0 commits every send on its own. */
-      sendBatchMax: intEnv('SEND_BATCH_MAX', 256)
+      sendBatchMax: intEnv('SEND_BATCH_MAX', 256),
+      /**
+       * How long an instance trusts a sender's access to a conversation without asking the database again. Only a
+       * hint: the batch statement checks participation itself, and a refused send is checked afresh. 0 = off.
+       */
+      sendAccessCacheMs: intEnv('SEND_ACCESS_CACHE_MS', 10_000)
     },
     eventRetentionSeconds: intEnv('EVENT_RETENTION_SECONDS', 30 * 86_400),
     eventPruneIntervalSeconds: intEnv('EVENT_PRUNE_INTERVAL_SECONDS', 3600, { positive: true }),

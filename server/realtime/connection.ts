@@ -4,17 +4,16 @@ import { ClientFrame } from '../../shared/schemas/ws'
 import { usePresence } from '../adapters/presence/use-presence'
 import type { AuthUser } from '../domain/auth/users'
 import { toPublicUser } from '../domain/auth/users'
-import { listConversationIdsOf } from '../domain/conversations/conversations'
+import { listParticipationsOf } from '../domain/conversations/conversations'
 import { conversationChannel, presenceChannel, userChannel } from '../domain/events/channels'
 import { publishToUsers } from '../domain/events/publish'
-import { listProjectIdsOf } from '../domain/projects/projects'
 import { useConfig } from '../platform/config'
 import { useLogger } from '../platform/logger'
 import { isApiError, zodIssues } from '../platform/errors'
 import { CLOSE_TOO_MANY, connections, connectionsOf, join, leaveAll, sendFrame } from './hub'
 import type { Connection } from './hub'
 import { runOp } from './ops'
-import { broadcastPresence, readPresence } from './presence'
+import { broadcastPresence } from './presence'
 
 /** Contract §5: frames over 64 KiB close the socket with 1009 before they are buffered whole. */
 export const MAX_FRAME_BYTES = 64 * 1024
@@ -24,16 +23,19 @@ export const CLOSE_AUTH = 4001
  * A socket joins: enforce the per-user cap (oldest closed with 4008), announce presence, send `ready`,
  * subscribe to the user's channel, their projects' presence and every conversation they take part in.
  */
+let opened = 0
+
 export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: number | null): Promise<Connection> {
   const connection: Connection = {
     id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
-    status: 'online', conversations: new Set(), channels: new Set(), syncing: new Map(), delivered: new Map()
+    status: 'online', conversations: new Set(), channels: new Set(), syncing: new Map(), delivered: new Map(),
+    heartbeatSlot: opened++
   }
   connections.set(connection.id, connection)
-  const before = await readPresence(user.id)
-  await usePresence().connect(user.id, connection.id, 'online').catch(() => {})
-  await enforceSocketCap(user.id)
-  const [conversationIds, projectIds] = await Promise.all([listConversationIdsOf(user.id), listProjectIdsOf(user.id)])
+  // One presence call registers the socket, says whether the user was online already and lists their sockets.
+  const presence = await usePresence().connect(user.id, connection.id, 'online').catch(() => undefined)
+  enforceSocketCap(user.id, presence?.connectionIds ?? connectionsOf(user.id).map(c => c.id))
+  const { conversationIds, projectIds } = await listParticipationsOf(user.id)
   await Promise.all([
     join(connection, userChannel(user.id)),
     ...projectIds.map(id => join(connection, presenceChannel(id))),
@@ -45,7 +47,7 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
   sendFrame(connection, { type: 'ready', data: { user: me, connectionId: connection.id, heartbeatMs } })
   // Announce only changes of the user's overall status: a second tab coming online is not news. This socket
   // was just registered as online, so that is the user's status now.
-  if (before?.status !== 'online') {
+  if (presence?.before !== 'online') {
     broadcastPresence(user.id, { status: 'online', lastSeenAt: new Date().toISOString() }, projectIds).catch(() => {})
   }
   return connection
@@ -53,13 +55,12 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
 
 /**
  * At most SOCKETS_PER_USER sockets per user across every instance: connection ids are UUIDv7, so sorting the
- * user's live connections (from the shared presence store) finds the oldest; those on other instances are
- * closed through the user's bus channel. Falls back to this instance's sockets if the store is unreachable.
+ * user's live connections (from the shared presence store, or this instance's if the store is unreachable)
+ * finds the oldest; those on other instances are closed through the user's bus channel.
  */
-async function enforceSocketCap(userId: string) {
+function enforceSocketCap(userId: string, everywhere: string[]) {
   const cap = useConfig().limits.socketsPerUser
-  const everywhere = await usePresence().listConnections(userId).catch(() => connectionsOf(userId).map(c => c.id))
-  const excess = everywhere.sort().slice(0, Math.max(0, everywhere.length - cap))
+  const excess = [...everywhere].sort().slice(0, Math.max(0, everywhere.length - cap))
   for (const id of excess) {
     const local = connections.get(id)
     if (local) local.ws.close(CLOSE_TOO_MANY, 'too many sockets')
@@ -70,10 +71,8 @@ async function enforceSocketCap(userId: string) {
 export async function closeConnection(connection: Connection) {
   leaveAll(connection)
   const userId = connection.user.id
-  const before = await readPresence(userId)
-  await usePresence().disconnect(userId, connection.id).catch(() => {})
-  const after = await readPresence(userId)
-  if (after && after.status !== before?.status) await broadcastPresence(userId, after).catch(() => {})
+  const presence = await usePresence().disconnect(userId, connection.id).catch(() => undefined)
+  if (presence && presence.after.status !== presence.before) await broadcastPresence(userId, presence.after).catch(() => {})
 }
 
 /** One text frame: parse, validate with the one union, run the op, send exactly one reply if it has an id. */
@@ -106,9 +105,4 @@ export async function handleFrame(connection: Connection, text: string) {
     if (frame.id) sendFrame(connection, { type: 'reply', id: frame.id, ok: false, error: body })
     else sendFrame(connection, { type: 'error', error: body })
   }
-}
-
-/** Heartbeat presence so it does not lapse while the socket is healthy. */
-export async function touchPresence(connection: Connection) {
-  await usePresence().heartbeat(connection.user.id, connection.id).catch(() => {})
 }

@@ -26,6 +26,8 @@ export interface Connection {
   syncing: Map<string, Array<{ seq: number, raw: string }>>
   /** Highest seq sent on this socket per conversation (live or replayed): nothing at or below it is sent again. */
   delivered: Map<string, number>
+  /** Which tick of the heartbeat interval pings this socket (fixed at open, so closes elsewhere never shift it). */
+  heartbeatSlot: number
 }
 
 interface Topic {

@@ -2,7 +2,11 @@ import { listEndedAccess } from '../domain/auth/users'
 import { useConfig } from '../platform/config'
 import { useLogger } from '../platform/logger'
 import { connections } from './hub'
-import { CLOSE_AUTH, touchPresence } from './connection'
+import { usePresence } from '../adapters/presence/use-presence'
+import { CLOSE_AUTH } from './connection'
+
+/** The heartbeat interval is cut into this many ticks; each pings one slice of the sockets (by heartbeatSlot). */
+const HEARTBEAT_SLICES = 10
 
 /**
  * Every WS_SWEEP_MS: close sockets whose token expired, whose session was revoked or whose user was suspended
@@ -36,12 +40,19 @@ export function startSweeper(): () => void {
       running = false
     }
   }
+  // Heartbeats: one timer for every socket, each tick taking the next slice of them, so 20,000 sockets cost
+  // a steady trickle of pings and one presence call per slice instead of a burst (or a timer) per socket.
+  let tick = 0
   const pinger = setInterval(() => {
+    const slice = tick++ % HEARTBEAT_SLICES
+    const beating: Array<{ userId: string, connectionId: string }> = []
     for (const c of connections.values()) {
+      if (c.heartbeatSlot % HEARTBEAT_SLICES !== slice) continue
       if (c.ws.readyState === c.ws.OPEN) c.ws.ping()
-      touchPresence(c)
+      beating.push({ userId: c.user.id, connectionId: c.id })
     }
-  }, heartbeatMs)
+    if (beating.length) usePresence().heartbeat(beating).catch(() => {})
+  }, Math.max(1, Math.floor(heartbeatMs / HEARTBEAT_SLICES)))
   const sweeper = setInterval(sweep, sweepMs)
   pinger.unref()
   sweeper.unref()

@@ -9,9 +9,12 @@ import { useLogger } from '../platform/logger'
 interface SocketContext { user?: AuthUser, expiresAt?: number | null, connection?: Promise<Connection | undefined>, rejected?: boolean }
 const ctx = (peer: Peer) => peer.context as SocketContext
 
-// crossws's `peer.websocket` is the runtime's WebSocket, which on Node is a `ws` socket: protocol pings,
-// bufferedAmount and the binary flag of a frame are `ws` API that the cross-runtime Peer does not cover.
-const nodeSocket = (peer: Peer) => peer.websocket as unknown as WebSocket
+// On Node the peer's socket is a `ws` WebSocket: protocol pings, bufferedAmount and the binary flag of a frame
+// are `ws` API that the cross-runtime Peer does not cover. `peer.websocket` wraps it in a Proxy (to polyfill
+// `protocol`, `url` and `extensions`, which we do not read), and every property that `ws.send` reads on `this`
+// would then go through the Proxy's trap, once per frame per recipient: the fan-out path takes the socket
+// itself. The Proxy stays the fallback if crossws ever stops keeping the socket there.
+const nodeSocket = (peer: Peer) => ((peer as unknown as { _internal?: { ws?: WebSocket } })._internal?.ws ?? peer.websocket) as unknown as WebSocket
 
 /** The socket endpoint (contract §5): authenticate the upgrade, then hand every frame to the realtime layer. */
 export default defineWebSocketHandler({

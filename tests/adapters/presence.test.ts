@@ -72,7 +72,7 @@ function describePresence(name: string, create: (ttlSeconds: number) => Presence
       const store = create(60)
       const user = randomUUID()
       await store.connect(user, 'c1', 'away')
-      await store.heartbeat(user, 'c1')
+      await store.heartbeat([{ userId: user, connectionId: 'c1' }])
       expect(await statusOf(store, user)).toBe('away')
     })
 
@@ -84,7 +84,7 @@ function describePresence(name: string, create: (ttlSeconds: number) => Presence
       const started = Date.now()
       // The live tab keeps beating; the crashed one does not, and the user falls back to the live tab's status.
       await waitUntil(async () => {
-        await store.heartbeat(user, 'alive')
+        await store.heartbeat([{ userId: user, connectionId: 'alive' }])
         return await statusOf(store, user) === 'away'
       }, 'the silent connection to expire', 5000)
       expect(Date.now() - started).toBeGreaterThanOrEqual(900)
@@ -92,12 +92,41 @@ function describePresence(name: string, create: (ttlSeconds: number) => Presence
       expect((await store.get([user]))[user]!.lastSeenAt).not.toBeNull()
     })
 
+    it('connect answers the status before and the live connections; disconnect the status before and after', async () => {
+      const store = create(60)
+      const user = randomUUID()
+      expect(await store.connect(user, 'away-tab', 'away')).toEqual({ before: 'offline', connectionIds: ['away-tab'] })
+      const second = await store.connect(user, 'online-tab', 'online')
+      expect(second.before).toBe('away')
+      expect(second.connectionIds.sort()).toEqual(['away-tab', 'online-tab'])
+      const dropOnline = await store.disconnect(user, 'online-tab')
+      expect([dropOnline.before, dropOnline.after.status]).toEqual(['online', 'away'])
+      const dropLast = await store.disconnect(user, 'away-tab')
+      expect([dropLast.before, dropLast.after.status]).toEqual(['away', 'offline'])
+      expect(dropLast.after.lastSeenAt).toBe((await store.get([user]))[user]!.lastSeenAt)
+    })
+
+    it('one heartbeat call keeps many users\' connections alive and lets the others lapse', async () => {
+      const store = create(1)
+      const users = Array.from({ length: 600 }, () => randomUUID())
+      // More users than one Redis script call takes, so the batching is crossed too.
+      for (const user of users) await store.connect(user, 'tab', 'away')
+      const dropped = users[0]!
+      const beating = users.slice(1).map(userId => ({ userId, connectionId: 'tab' }))
+      await waitUntil(async () => {
+        await store.heartbeat(beating)
+        return await statusOf(store, dropped) === 'offline'
+      }, 'the connection left out of the heartbeats to lapse', 5000)
+      const all = await store.get(users)
+      expect(users.slice(1).filter(u => all[u]!.status !== 'away')).toEqual([])
+    })
+
     it('brings back a lapsed connection as online on its next heartbeat', async () => {
       const store = create(1)
       const user = randomUUID()
       await store.connect(user, 'c1', 'online')
       await waitUntil(async () => await statusOf(store, user) === 'offline', 'the connection to expire', 5000)
-      await store.heartbeat(user, 'c1')
+      await store.heartbeat([{ userId: user, connectionId: 'c1' }])
       expect(await statusOf(store, user)).toBe('online')
     })
   })

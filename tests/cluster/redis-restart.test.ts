@@ -69,9 +69,13 @@ describe('a Redis restart under a two-instance cluster', () => {
     // Sends commit and ack with the bus down: the events table is the record, the publish is best-effort.
     await sendBatch('during')
     expect([senderA, senderB].every(s => s.outbox.size === 0)).toBe(true)
-    // Nothing could be fanned out meanwhile: the sockets have a gap they do not know about yet.
-    expect(receiverA.cursor(conv)).toBe(2 * BATCH)
-    expect(receiverB.cursor(conv)).toBe(2 * BATCH)
+    // Nothing crossed instances meanwhile. An instance still delivers its own publishes to its own sockets
+    // (and its sequencer may fill a gap from the events table), so a receiver may be anywhere up to the end,
+    // but never past what was committed.
+    for (const receiver of [receiverA, receiverB]) {
+      expect(receiver.cursor(conv)).toBeGreaterThanOrEqual(2 * BATCH)
+      expect(receiver.cursor(conv)).toBeLessThanOrEqual(4 * BATCH)
+    }
 
     await redis.start()
     // The lost *last* events show up in ping's heads; sync fills the gap over the same sockets.

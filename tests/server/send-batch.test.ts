@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createProjectFixture } from '../helpers/api'
+import { createProjectFixture, inviteUser } from '../helpers/api'
 import type { Actor, ProjectFixture } from '../helpers/api'
 import { baseURL, signInAdmin } from '../helpers/server'
 
@@ -108,5 +108,57 @@ describe('group commit of sends', () => {
       expect(r.body.message.reactions).toEqual([])
       expect(r.body.message.files).toEqual([])
     }
+  })
+  // The send path remembers a sender's access per instance (SEND_ACCESS_CACHE_MS); the batch statement is where
+  // participation holds. Each test first sends once so the access is remembered, then takes it away.
+  it('a participant removed after sending gets 404 on the next send, and nothing of it is stored', async () => {
+    const id = await createGroup('Removed after a send')
+    expect((await send(f.client2, id, 'while-in', 'still a participant')).status).toBe(201)
+    const removed = await f.admin.api.del(`/admin/conversations/${id}/participants/${f.client2.user.id}`)
+    expect(removed.status).toBe(200)
+    const after = await send(f.client2, id, 'after-removal', 'should not land')
+    expect([after.status, after.body.data.code]).toEqual([404, 'not_found'])
+    const history = await f.staff.api.get(`/conversations/${id}/messages?limit=100`)
+    expect(history.body.messages.map((m: any) => m.clientId)).toEqual(['while-in'])
+    // The message and the removal: nothing took a seq after them.
+    expect((await eventsOf(id)).events.map(e => e.type)).toEqual(['message:new', 'conversation:updated'])
+  })
+
+  it('the batch-mates of a send whose remembered access is gone are all committed, gap-free', async () => {
+    const id = await createGroup('Stale access in a batch')
+    expect((await send(f.client2, id, 'remembered', 'access remembered')).status).toBe(201)
+    expect((await f.admin.api.del(`/admin/conversations/${id}/participants/${f.client2.user.id}`)).status).toBe(200)
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => send(i % 2 ? f.client : f.staff, id, `mate-of-stale-${i}`, `mate ${i}`)),
+      send(f.client2, id, 'stale-one', 'refused by the statement')
+    ])
+    expect(results.slice(0, 20).map(r => r.status)).toEqual(Array(20).fill(201))
+    expect(results[20]!.status).toBe(404)
+    // The first message, the removal and the 20 batch-mates, gap-free.
+    const feed = await eventsOf(id)
+    expect(feed.events.map(e => e.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1))
+    expect(feed.events.filter(e => e.type === 'message:new')).toHaveLength(21)
+    const history = await f.staff.api.get(`/conversations/${id}/messages?limit=100`)
+    expect(history.body.messages.some((m: any) => m.clientId === 'stale-one')).toBe(false)
+  })
+
+  it('a conversation locked after a send refuses the next new send with 423 at once', async () => {
+    const id = await createGroup('Locked with access remembered')
+    expect((await send(f.client, id, 'before-lock-2', 'remembered')).status).toBe(201)
+    expect((await f.admin.api.patch(`/admin/conversations/${id}`, { status: 'locked', reason: 'pause' })).status).toBe(200)
+    const refused = await send(f.client, id, 'after-lock-2', 'refused')
+    expect([refused.status, refused.body.data.code]).toEqual([423, 'conversation_locked'])
+    expect((await eventsOf(id)).events.filter(e => e.type === 'message:new')).toHaveLength(1)
+  })
+
+  it('a member removed from the project gets 404 on the next send to a conversation they had sent to', async () => {
+    const extra = await inviteUser(f.staff.api, f.project.id, 'client', 'leaver')
+    const res = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'Project removal', kind: 'group', participantIds: [extra.user.id] })
+    const id = res.body.conversation.id as string
+    expect((await send(extra, id, 'in-project', 'hello')).status).toBe(201)
+    expect((await f.owner.api.del(`/projects/${f.project.id}/members/${extra.user.id}`)).status).toBe(200)
+    const after = await send(extra, id, 'out-of-project', 'should not land')
+    expect(after.status).toBe(404)
+    expect((await eventsOf(id)).events.filter(e => e.type === 'message:new')).toHaveLength(1)
   })
 })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Bus } from './bus'
 import { createBusHandlers } from './handlers'
@@ -15,11 +16,16 @@ export interface RedisBusOptions {
 
 interface RemoteState { live: boolean, pending: number, queue: Promise<void> }
 
+const ORIGIN_BYTES = 8
+/** The origin tag: ORIGIN_BYTES in hex and a '|'. */
+const ORIGIN_LENGTH = ORIGIN_BYTES * 2 + 1
+
 /**
  * Redis pub/sub with one subscriber connection per instance. Local handlers are reference-counted per channel:
  * SUBSCRIBE goes out with the first and UNSUBSCRIBE with the last, serialised per channel so a quick
  * subscribe/unsubscribe/subscribe cannot leave Redis out of step. ioredis re-sends SUBSCRIBE for every live
  * channel after a reconnect (autoResubscribe); messages published while disconnected are lost by design.
+ * An instance's own publishes reach its own handlers without Redis (and so even while Redis is away).
  */
 export function createRedisBus<T = unknown>(options: RedisBusOptions): Bus<T> {
   const channelPrefix = `${options.prefix}bus:`
@@ -43,9 +49,13 @@ export function createRedisBus<T = unknown>(options: RedisBusOptions): Bus<T> {
   const remote = new Map<string, RemoteState>()
   let closed = false
 
-  sub.on('message', (raw: string, payload: string) => {
-    if (!raw.startsWith(channelPrefix)) return
+  // Every payload on the wire leads with its publishing instance's tag: this instance delivers its own publishes
+  // itself (below), straight from the publisher's object, and skips them when Redis echoes them back.
+  const origin = `${randomBytes(ORIGIN_BYTES).toString('hex')}|`
+  sub.on('message', (raw: string, tagged: string) => {
+    if (!raw.startsWith(channelPrefix) || tagged.startsWith(origin)) return
     const channel = raw.slice(channelPrefix.length)
+    const payload = tagged.charCodeAt(ORIGIN_LENGTH - 1) === 124 ? tagged.slice(ORIGIN_LENGTH) : tagged
     for (const entry of handlers.entries(channel)) handlers.deliver(channel, entry, payload)
   })
 
@@ -76,9 +86,17 @@ export function createRedisBus<T = unknown>(options: RedisBusOptions): Bus<T> {
   }
 
   return {
-    async publish(channel, payload) {
+    async publish(channel, payload, decoded) {
       assertOpen()
-      await pub.publish(channelPrefix + channel, payload)
+      // Local handlers first, as the in-process bus does: this instance's sockets wait for no round trip, and
+      // nothing here parses or validates an event it has just built. Other instances get it through Redis.
+      const targets = handlers.entries(channel)
+      if (targets.length) {
+        queueMicrotask(() => {
+          for (const entry of targets) if (handlers.has(channel, entry)) handlers.deliver(channel, entry, payload, decoded)
+        })
+      }
+      await pub.publish(channelPrefix + channel, origin + payload)
     },
     async subscribe(channel, handler) {
       assertOpen()

@@ -27,6 +27,21 @@ export async function useDb(): Promise<Database> {
   return (await useDatabaseHandle()).db
 }
 
+/**
+ * A hot query built once per database handle (and so prepared once per pooled connection when it ends in
+ * Drizzle's `.prepare(name)`): `const byId = preparedQuery(db => db.select()…prepare('by_id'))`, then
+ * `(await byId()).execute({ … })`. Tests that reopen the database get a fresh one.
+ */
+export function preparedQuery<Query>(build: (db: Database) => Query): () => Promise<Query> {
+  const built = new WeakMap<Database, Query>()
+  return async () => {
+    const db = await useDb()
+    let query = built.get(db)
+    if (!query) built.set(db, query = build(db))
+    return query
+  }
+}
+
 export async function closeDatabase(): Promise<void> {
   if (!opening) return
   const handle = await opening

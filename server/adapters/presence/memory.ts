@@ -2,6 +2,17 @@ import type { ConnectionStatus, PresenceStatus, PresenceStore, UserPresence } fr
 
 interface UserEntry { conns: Map<string, { status: ConnectionStatus, expiresAt: number }>, seenAt: number | null }
 
+/** Online if any live connection is online, else away if any is away, else offline. */
+function aggregate(e: UserEntry | undefined, now: number): PresenceStatus {
+  let status: PresenceStatus = 'offline'
+  for (const conn of e?.conns.values() ?? []) {
+    if (conn.expiresAt <= now) continue
+    if (conn.status === 'online') return 'online'
+    status = 'away'
+  }
+  return status
+}
+
 /** In-process presence for the single-instance default; same rules as the Redis store. */
 export function createMemoryPresence(options: { ttlSeconds: number }): PresenceStore {
   const ttlMs = options.ttlSeconds * 1000
@@ -24,10 +35,12 @@ export function createMemoryPresence(options: { ttlSeconds: number }): PresenceS
 
   return {
     async connect(userId, connectionId, status) {
+      const before = aggregate(users.get(userId), Date.now())
       touch(userId, connectionId, status)
+      return { before, connectionIds: [...users.get(userId)!.conns.keys()] }
     },
-    async heartbeat(userId, connectionId) {
-      touch(userId, connectionId)
+    async heartbeat(connections) {
+      for (const { userId, connectionId } of connections) touch(userId, connectionId)
     },
     async setStatus(userId, connectionId, status) {
       touch(userId, connectionId, status)
@@ -35,8 +48,10 @@ export function createMemoryPresence(options: { ttlSeconds: number }): PresenceS
     async disconnect(userId, connectionId) {
       const now = Date.now()
       const e = entry(userId, now)
+      const before = aggregate(e, now)
       e.conns.delete(connectionId)
       e.seenAt = now
+      return { before, after: { status: aggregate(e, now), lastSeenAt: new Date(now).toISOString() } }
     },
     async listConnections(userId) {
       return [...entry(userId, Date.now()).conns.keys()]
@@ -46,13 +61,7 @@ export function createMemoryPresence(options: { ttlSeconds: number }): PresenceS
       const result: Record<string, UserPresence> = {}
       for (const userId of userIds) {
         const e = users.get(userId)
-        let status: PresenceStatus = 'offline'
-        for (const conn of e?.conns.values() ?? []) {
-          if (conn.expiresAt <= now) continue
-          if (conn.status === 'online') status = 'online'
-          else if (status === 'offline') status = 'away'
-        }
-        result[userId] = { status, lastSeenAt: e?.seenAt ? new Date(e.seenAt).toISOString() : null }
+        result[userId] = { status: aggregate(e, now), lastSeenAt: e?.seenAt ? new Date(e.seenAt).toISOString() : null }
       }
       return result
     }

@@ -3,7 +3,7 @@ import { deleteCookie, getRequestIP, setCookie } from 'h3'
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { uuidv7 } from 'uuidv7'
 import { sessions, users } from '../../db/schema'
-import { useDb } from '../../adapters/database/use-database'
+import { preparedQuery, useDb } from '../../adapters/database/use-database'
 import type { ProviderTokens } from '../../adapters/identity/identity'
 import { useIdentity } from '../../adapters/identity/use-identity'
 import { useConfig } from '../../platform/config'
@@ -19,10 +19,12 @@ export const SESSION_COOKIE = 'sb_session'
 export async function authenticateToken(token: string): Promise<{ user: AuthUser, expiresAt: number | null } | undefined> {
   const verified = await useIdentity().verifyToken(token)
   if (!verified) return undefined
-  const db = await useDb()
-  const [row] = await db.select().from(users).where(eq(users.id, verified.userId))
+  const [row] = await (await userByIdQuery()).execute({ userId: verified.userId })
   return row ? { user: toAuthUser(row, verified.sessionId), expiresAt: verified.expiresAt } : undefined
 }
+
+// Every bearer request and every socket opening looks its user up: prepared once per pooled connection.
+const userByIdQuery = preparedQuery(db => db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare('user_by_id'))
 
 /** Resolves the session cookie (`<sessionId>.<secret>`) to its user. */
 export async function authenticateSessionCookie(value: string): Promise<AuthUser | undefined> {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import { conversationMembers, conversations, messages, projectMembers, users } from '../../db/schema'
 import type { ConversationKind } from '../../../shared/schemas/conversations'
-import { useDb } from '../../adapters/database/use-database'
+import { useDatabaseHandle, useDb } from '../../adapters/database/use-database'
 import { apiError, notFound } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
 import type { AuthUser } from '../auth/users'
@@ -116,10 +116,16 @@ async function unreadFor(userId: string, conversationId: string, lastReadSeq: nu
   return { unreadCount: Number(row?.unread ?? 0), mentionCount: Number(row?.mentions ?? 0) }
 }
 
-/** Ids of the conversations the user currently takes part in (a socket subscribes to all of them on open). */
-export async function listConversationIdsOf(userId: string): Promise<string[]> {
-  const db = await useDb()
-  const rows = await db.select({ id: conversationMembers.conversationId }).from(conversationMembers)
-    .where(and(eq(conversationMembers.userId, userId), isNull(conversationMembers.leftAt)))
-  return rows.map(r => r.id)
+// A socket opening needs both lists: one prepared statement, one round trip.
+const PARTICIPATIONS_SQL = `
+  SELECT
+    (SELECT coalesce(string_agg(conversation_id::text, ','), '') FROM switchboard.conversation_members
+      WHERE user_id = $1 AND left_at IS NULL) AS conversations,
+    (SELECT coalesce(string_agg(project_id::text, ','), '') FROM switchboard.project_members WHERE user_id = $1) AS projects`
+
+/** The conversations a user takes part in and their projects, for the subscriptions of a new socket. */
+export async function listParticipationsOf(userId: string): Promise<{ conversationIds: string[], projectIds: string[] }> {
+  const { rows: [row] } = await (await useDatabaseHandle()).hotQuery(PARTICIPATIONS_SQL, [userId])
+  const ids = (list: unknown) => (typeof list === 'string' && list ? list.split(',') : [])
+  return { conversationIds: ids(row?.conversations), projectIds: ids(row?.projects) }
 }

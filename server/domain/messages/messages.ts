@@ -11,7 +11,7 @@ import { useConfig } from '../../platform/config'
 import { consumeRate, sendRules } from '../../adapters/rate-limit'
 import { apiError, conflict, notFound } from '../../platform/errors'
 import type { AuthUser } from '../auth/users'
-import { requireActive, requireConversation, requireWritable, writableStatuses } from '../conversations/access'
+import { forgetSendAccess, requireActive, requireConversation, requireSendAccess, requireWritable, writableStatuses } from '../conversations/access'
 import type { ConversationAccess } from '../conversations/access'
 import { AbortWrite, commitChange } from '../events/commit'
 import { getMessageView, hydrateMessages, listHistory, toMessage } from './views'
@@ -64,7 +64,8 @@ async function duplicateOf(user: AuthUser, row: typeof messages.$inferSelect, co
 
 /** Sends a message: idempotent on (sender, clientId) even when retries race (unique index + rollback). */
 export async function sendMessage(user: AuthUser, conversationId: string, body: z.output<typeof SendMessageBody>): Promise<{ message: Message, duplicate: boolean }> {
-  const access = await requireConversation(user, conversationId)
+  // Remembered per instance: the batch checks participation itself, and a send it refuses is checked afresh below.
+  const access = await requireSendAccess(user, conversationId)
   // No duplicate lookup up front (one round trip per send): the insert's unique index finds a retry, and the
   // commit answers it with the original. Only a refusal looks first, so a retry of a message that did commit
   // still gets it back when the conversation was locked, the sender is over the rate limit or its files are
@@ -78,7 +79,20 @@ export async function sendMessage(user: AuthUser, conversationId: string, body: 
     throw refusal
   }
   const mentions = await resolveMentions(conversationId, user.id, body.content)
-  return commitNewMessage(user, conversationId, { ...body, fileIds }, mentions)
+  return commitNewMessage(user, conversationId, { ...body, fileIds }, mentions, async () => {
+    // The batch refused it: a retry, or access that changed since it was remembered. Ask the database before
+    // committing it alone (which checks only the conversation's status); 404 once the sender is out of it.
+    forgetSendAccess(user.id, conversationId)
+    const fresh = await requireConversation(user, conversationId)
+    try {
+      requireWritable(fresh, user)
+    } catch (refusal) {
+      const existing = await findByClientId(user, body.clientId)
+      if (existing) return duplicateOf(user, existing, conversationId)
+      throw refusal
+    }
+    return undefined
+  })
 }
 
 /** Everything that may refuse a send; returns its files, deduplicated. */
@@ -109,12 +123,15 @@ async function checkSend(user: AuthUser, access: ConversationAccess, body: z.out
  * the demo seed. A clientId collision (a racing retry) rolls back and returns the original as a duplicate.
  */
 export async function commitNewMessage(user: AuthUser, conversationId: string,
-  input: { clientId: string, content: string, type: 'text' | 'file', replyToId?: string | null, fileIds?: string[] }, mentions: string[]) {
+  input: { clientId: string, content: string, type: 'text' | 'file', replyToId?: string | null, fileIds?: string[] }, mentions: string[],
+  beforeCommittingAlone?: () => Promise<{ message: Message, duplicate: boolean } | undefined>) {
   const fileIds = input.fileIds ?? []
   // The common send (text, no files, not an admin's, who may also post where it is locked) joins a group commit.
   if (input.type === 'text' && !fileIds.length && user.role !== 'admin' && sendBatchingEnabled()) {
     const message = await commitInBatch({ id: uuidv7(), user, conversationId, clientId: input.clientId, content: input.content, replyToId: input.replyToId ?? null, mentions })
     if (message) return { message, duplicate: false }
+    const answered = await beforeCommittingAlone?.()
+    if (answered) return answered
   }
   try {
     const committed = await commitChange(conversationId, { statuses: writableStatuses(user), touchLastMessage: true }, async (tx, seq) => {

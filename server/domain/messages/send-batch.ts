@@ -14,7 +14,8 @@ import { toMessage } from './views'
  * Guarantees are those of the one-at-a-time path:
  * - the ack (the promise) settles only after the statement committed;
  * - seqs stay gap-free: the statement is all or nothing, and refuses itself (send_batch_guard, migration 0007)
- *   when any row would not be written (a clientId already used, a conversation no longer active);
+ *   when any row would not be written (a clientId already used, a conversation no longer active, a sender no
+ *   longer a participant or a client in an announcement: the sender's access may come from a cache);
  * - a refused or failed batch never fails its sends: a send that was already committed (a retry) and one refused
  *   twice are committed on their own (`undefined` here tells the caller to), where a duplicate gets the original
  *   and a locked conversation its 423; the others are batched once more (splitRefused).
@@ -151,11 +152,16 @@ const BATCH_SQL = `
   bumped AS (
     UPDATE switchboard.conversations AS c SET last_seq = c.last_seq + counts.n, last_message_at = now()
     FROM counts WHERE c.id = counts.conversation_id AND c.status = 'active'
-    RETURNING c.id, c.last_seq - counts.n AS base
+    RETURNING c.id, c.project_id, c.kind, c.last_seq - counts.n AS base
   ),
+  -- The sender must still take part (conversation and project) and, in announcements, not be a client: the
+  -- instance checked this before, possibly from its cache, and this is where it holds under the row lock.
   numbered AS (
     SELECT i.*, (b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord))::int AS seq
     FROM input i JOIN bumped b ON b.id = i.conversation_id
+    JOIN switchboard.conversation_members cm ON cm.conversation_id = i.conversation_id AND cm.user_id = i.sender_id AND cm.left_at IS NULL
+    JOIN switchboard.project_members pm ON pm.project_id = b.project_id AND pm.user_id = i.sender_id
+    WHERE b.kind <> 'announcement' OR pm.role <> 'client'
   ),
   inserted AS (
     INSERT INTO switchboard.messages (id, conversation_id, seq, sender_id, client_id, type, content, reply_to_id, mentions)
