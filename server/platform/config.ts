@@ -85,6 +85,8 @@ export function readConfig() {
     writes: {
       /** Most sends committed together in one statement (group commit); 0 commits every send on its own. */
       sendBatchMax: intEnv('SEND_BATCH_MAX', 256),
+      /** Batches written at once, on as many pooled connections, never two with the same conversation. */
+      sendBatchesInFlight: intEnv('SEND_BATCHES_IN_FLIGHT', 2, { positive: true }),
       /**
        * How long an instance trusts a sender's access to a conversation without asking the database again. Only a
        * hint: the batch statement checks participation itself, and a refused send is checked afresh. 0 = off.

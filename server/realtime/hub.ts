@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net'
+import { Sender } from 'ws'
 import type { WebSocket } from 'ws'
 import { BusEnvelope } from '../../shared/schemas/events'
 import type { ServerFrame } from '../../shared/schemas/events'
@@ -46,21 +48,51 @@ const EPHEMERAL = new Set(['typing', 'read', 'presence', 'notification', 'file:u
 const topics = new Map<string, Topic>()
 export const connections = new Map<string, Connection>()
 
+/** One event's text frame as it goes on the wire (WebSocket header + UTF-8 payload), built once per instance. */
+export interface WireFrame { wire: Buffer, payload: Buffer }
+
+// ws's own framing (RFC 6455: FIN, text opcode, no mask from a server, no compression): the static part of
+// `ws.send`, used here once per event instead of once per recipient. @types/ws does not declare it.
+const frameWith = (Sender as unknown as { frame(data: Buffer, options: object): Buffer[] }).frame
+
+export function wireFrame(text: string): WireFrame {
+  const payload = Buffer.from(text)
+  return { wire: Buffer.concat(frameWith(payload, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false })), payload }
+}
+
 /**
- * One frame to one socket. `raw` may be the frame's UTF-8 bytes, encoded once for every local recipient of an
- * event: `ws` would otherwise encode the same string again for each socket. Sent as text either way.
+ * The socket under a `ws` WebSocket, when a ready-made frame may be written to it directly: nothing negotiated
+ * (no permessage-deflate, whose sender queues frames while it compresses). `ws.send` would frame the same
+ * payload again for every recipient, then cork, write header and payload and uncork; one prepared frame is one
+ * `write`, and `bufferedAmount` still counts it (it reads the socket's own buffer).
  */
-export function sendRaw(connection: Connection, raw: string | Buffer, ephemeral = false): void {
+function rawSocket(ws: WebSocket): Socket | undefined {
+  if (ws.extensions !== '') return undefined
+  return (ws as unknown as { _socket?: Socket })._socket ?? undefined
+}
+
+/**
+ * One frame to one socket: text, or an event's frame prepared once for every local recipient. Sent as a text
+ * frame either way.
+ */
+export function sendRaw(connection: Connection, raw: string | WireFrame, ephemeral = false): void {
   const ws = connection.ws
   if (ws.readyState !== ws.OPEN) return
   const { softBufferBytes, hardBufferBytes } = useConfig().realtime
-  if (ws.bufferedAmount > hardBufferBytes) {
+  const buffered = ws.bufferedAmount
+  if (buffered > hardBufferBytes) {
     // It will sync on reconnect; holding more for it would make one slow reader everyone's problem.
     ws.close(CLOSE_TOO_SLOW, 'too slow')
     return
   }
-  if (ephemeral && ws.bufferedAmount > softBufferBytes) return
-  ws.send(raw, { binary: false })
+  if (ephemeral && buffered > softBufferBytes) return
+  if (typeof raw === 'string') {
+    ws.send(raw, { binary: false })
+    return
+  }
+  const socket = rawSocket(ws)
+  if (socket) socket.write(raw.wire)
+  else ws.send(raw.payload, { binary: false })
 }
 
 export function sendFrame(connection: Connection, frame: ServerFrame, ephemeral = false) {
@@ -85,8 +117,8 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
   const seq = 'seq' in envelope ? envelope.seq : undefined
   const typingUserId = envelope.type === 'typing' ? envelope.data.userId : undefined
   const ephemeral = EPHEMERAL.has(envelope.type)
-  // Encoded on first use: a topic whose sockets all skip the event (typing to its author only) encodes nothing.
-  let bytes: Buffer | undefined
+  // Framed on first use: a topic whose sockets all skip the event (typing to its author only) frames nothing.
+  let frame: WireFrame | undefined
   for (const connection of [...topic.connections]) {
     if (added) join(connection, conversationChannel(added), added).catch(() => {})
     if (removed?.has(connection.user.id) && conversationId) {
@@ -105,7 +137,7 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
       }
       connection.delivered.set(conversationId, seq)
     }
-    sendRaw(connection, bytes ??= Buffer.from(raw), ephemeral)
+    sendRaw(connection, frame ??= wireFrame(raw), ephemeral)
   }
 }
 

@@ -19,7 +19,9 @@ import { toMessage } from './views'
  * - a refused or failed batch never fails its sends: a send that was already committed (a retry) and one refused
  *   twice are committed on their own (`undefined` here tells the caller to), where a duplicate gets the original
  *   and a locked conversation its 423; the others are batched once more (splitRefused).
- * At most one batch is in flight per instance, so batches of one instance never wait on each other's row locks.
+ * Up to SEND_BATCHES_IN_FLIGHT batches are written at once (on separate pooled connections), never two with the
+ * same conversation, so batches of one instance never wait on each other's row locks: while one commits, the
+ * sends that arrived meanwhile are already being written instead of waiting for it.
  */
 export interface BatchedSend {
   user: AuthUser
@@ -38,8 +40,10 @@ interface Pending extends BatchedSend {
 }
 
 let queue: Pending[] = []
-let writing = false
 let scheduled = false
+/** Conversations of the batches being written: a batch never takes a send to one of them (see takeBatch). */
+const busy = new Set<string>()
+let inFlight = 0
 
 /** Resolves with the committed message, or `undefined` when the send must be committed on its own. */
 export function commitInBatch(send: BatchedSend & { id: string }): Promise<Message | undefined> {
@@ -54,20 +58,49 @@ export function sendBatchingEnabled() {
 }
 
 function schedule() {
-  if (writing || scheduled || queue.length === 0) return
+  if (scheduled || queue.length === 0 || inFlight >= useConfig().writes.sendBatchesInFlight) return
   scheduled = true
   // setImmediate, not a timer: a lone send waits for nothing but the sends of the same event-loop turn.
   setImmediate(() => {
     scheduled = false
-    void writeNext()
+    startBatches()
   })
 }
 
-async function writeNext() {
+function startBatches() {
+  const { sendBatchesInFlight } = useConfig().writes
+  while (inFlight < sendBatchesInFlight) {
+    const batch = takeBatch()
+    if (batch.length === 0) return
+    inFlight++
+    const conversations = new Set(batch.map(send => send.conversationId))
+    for (const id of conversations) busy.add(id)
+    void writeNext(batch).finally(() => {
+      inFlight--
+      for (const id of conversations) busy.delete(id)
+      schedule()
+    })
+  }
+}
+
+/**
+ * The next batch: queued sends, in queue order, whose conversation no batch in flight holds. Two batches in
+ * flight therefore never touch the same conversation, so they never wait on each other's row locks (nor
+ * deadlock over them), and a conversation's sends still take their seqs in the order they were queued.
+ */
+function takeBatch(): Pending[] {
   const max = useConfig().writes.sendBatchMax
-  const batch = queue.slice(0, max)
-  queue = queue.slice(batch.length)
-  writing = true
+  const batch: Pending[] = []
+  const rest: Pending[] = []
+  for (const send of queue) {
+    if (batch.length < max && !busy.has(send.conversationId)) batch.push(send)
+    else rest.push(send)
+  }
+  queue = rest
+  return batch
+}
+
+async function writeNext(batch: Pending[]) {
   try {
     const rows = await writeBatch(batch)
     const byId = new Map(rows.map(row => [row.id, row]))
@@ -84,9 +117,6 @@ async function writeNext() {
     } else {
       await splitRefused(batch)
     }
-  } finally {
-    writing = false
-    schedule()
   }
 }
 
