@@ -2,6 +2,7 @@ import postgres from 'postgres'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { createProjectFixture } from '../helpers/api'
 import { baseURL, signInAdmin } from '../helpers/server'
+import { waitUntil } from '../adapters/helpers'
 
 // Postgres run only: reads the rows' transaction ids (xmin), which the PGlite app keeps to itself.
 const db = postgres(inject('appEnv').DATABASE_URL!, { max: 1, onnotice: () => {} })
@@ -42,5 +43,24 @@ describe('group commit of sends, seen from Postgres', () => {
     const [{ again }] = await db`
       select count(distinct xmin::text)::int as again from switchboard.messages where client_id like 'xmin-more-%' and conversation_id = any(${ids}::uuid[])`
     expect(again).toBeLessThan(30)
+  })
+  it('batches update their conversations in place (HOT): nothing the send touches is indexed, and pages keep room', async () => {
+    const [index] = await db`select indexdef from pg_indexes where schemaname = 'switchboard' and indexname = 'conversations_project_id_idx'`
+    expect(index!.indexdef).not.toContain('last_message_at')
+    const [table] = await db`select reloptions from pg_class where oid = 'switchboard.conversations'::regclass`
+    expect(table!.reloptions).toContain('fillfactor=70')
+
+    const hotUpdates = async () => {
+      const [row] = await db`select n_tup_hot_upd::int as hot from pg_stat_user_tables where schemaname = 'switchboard' and relname = 'conversations'`
+      return row!.hot as number
+    }
+    const before = await hotUpdates()
+    const f = await createProjectFixture(baseURL(), await signInAdmin())
+    const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'HOT', kind: 'group', participantIds: [f.client.user.id] })
+    const id = created.body.conversation.id as string
+    // One at a time: each send is its own batch and its own UPDATE of the conversation's row.
+    for (let i = 0; i < 30; i++) expect((await f.client.api.post(`/conversations/${id}/messages`, { clientId: `hot-${i}`, content: `hot ${i}` })).status).toBe(201)
+    // Backends report their statistics within seconds of going idle.
+    await waitUntil(async () => (await hotUpdates()) - before >= 25, 'the sends\' updates to show as HOT in pg_stat_user_tables', 20_000)
   })
 })

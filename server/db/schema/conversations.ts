@@ -25,7 +25,10 @@ export const conversations = appSchema.table('conversations', {
   createdBy: uuid().references(() => users.id),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 }, t => [
-  index('conversations_project_id_idx').on(t.projectId, t.lastMessageAt),
+  // Not on last_message_at: every send batch updates it (and last_seq), and an update that touches no indexed
+  // column can be HOT (no new index entries; the table's fillfactor leaves room, migration 0008). A project's
+  // conversations are few enough to sort by activity after the index finds them.
+  index('conversations_project_id_idx').on(t.projectId),
   uniqueIndex('conversations_dm_key_idx').on(t.projectId, t.dmKey).where(sql`${t.dmKey} is not null`)
 ])
 
