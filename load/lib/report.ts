@@ -76,7 +76,7 @@ export function summaryLines(report: BenchReport): string[] {
     if (idle) {
       lines.push(`   idle: ${idle.opened}/${idle.sockets} sockets (${idle.users} users) in ${idle.connectWallMs} ms = ${idle.connectsPerSecond}/s; ready ${ms(idle.readyMs)}`)
       lines.push(`         RSS ${num(idle.connect.rssStartMiB)} → ${num(idle.connect.rssEndMiB)} MiB = ${num(idle.rssPerSocketKiB, ' KiB/socket')}; `
-        + `per connect: ${costLine(idle.perConnect)}; hold ${idle.hold.wallSeconds} s CPU ${num(idle.hold.appCpuSeconds, ' s')} (${num(idle.hold.appCpuCores, ' cores')}); after close ${num(idle.rssAfterCloseMiB, ' MiB')}`)
+        + `per connect: ${costLine(idle.perConnect)}; hold ${idle.hold.wallSeconds} s CPU ${num(idle.hold.appCpuSeconds, ' s')} (${num(idle.hold.appCpuCores, ' cores')}; per second p50 ${num(idle.holdCoresPerSecond?.p50 ?? null)}, max ${num(idle.holdCoresPerSecond?.max ?? null)}); after close ${num(idle.rssAfterCloseMiB, ' MiB')}`)
       if (Object.keys(idle.failures).length) lines.push(`         failures: ${JSON.stringify(idle.failures)}`)
     }
     for (const f of run.fanout ?? []) {

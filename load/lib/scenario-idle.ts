@@ -26,6 +26,11 @@ export interface IdleResult {
   perConnect: PerOp
   /** The hold: nothing but heartbeats and presence refreshes. */
   hold: ServerCost & { framesReceived: number }
+  /**
+   * App CPU in cores, second by second through the hold: flat when heartbeats are spread over the interval
+   * (a burst per interval, or a timer per socket, shows as spikes).
+   */
+  holdCoresPerSecond: { p50: number, max: number, samples: number[] } | null
   closeWallMs: number
   /** RSS a few seconds after every socket closed: how much came back. */
   rssAfterCloseMiB: number | null
@@ -58,8 +63,16 @@ export async function runIdle(target: Target, config: BenchConfig, users: BenchU
 
   const framesBefore = Object.values(framesDuringConnect).reduce((a, b) => a + b, 0)
   const endHold = await measure(target.probe)
-  await sleep(config.idleHoldSeconds * 1000)
+  const perSecond: number[] = []
+  let previous = (await target.probe.sample()).cpuSeconds
+  for (let second = 0; second < config.idleHoldSeconds; second++) {
+    await sleep(1000)
+    const current = (await target.probe.sample()).cpuSeconds
+    if (previous !== null && current !== null) perSecond.push(Math.round((current - previous) * 1000) / 1000)
+    previous = current
+  }
   const hold = await endHold()
+  const sorted = [...perSecond].sort((a, b) => a - b)
   const framesReceived = Object.values(frameTotals(opened.sockets)).reduce((a, b) => a + b, 0) - framesBefore
 
   const closeStart = performance.now()
@@ -85,6 +98,7 @@ export async function runIdle(target: Target, config: BenchConfig, users: BenchU
     connect,
     perConnect: perOp(connect, n),
     hold: { ...hold, framesReceived },
+    holdCoresPerSecond: sorted.length ? { p50: sorted[Math.floor(sorted.length / 2)]!, max: sorted.at(-1)!, samples: perSecond } : null,
     closeWallMs,
     rssAfterCloseMiB: afterClose.rssBytes === null ? null : Math.round(afterClose.rssBytes / 1048576 * 10) / 10
   }

@@ -38,7 +38,10 @@ export function createRedisBus<T = unknown>(options: RedisBusOptions): Bus<T> {
       autoResubscribe: true,
       // Queued while reconnecting, failed after two attempts: a Redis outage surfaces as an error, not a hang.
       maxRetriesPerRequest: 2,
-      enableOfflineQueue: true
+      enableOfflineQueue: true,
+      // The publishes of one event-loop turn (a send batch's events) go out in one write, not one each: one
+      // write per publish was a third of the server's CPU at 3,000 sends/s.
+      enableAutoPipelining: role === 'pub'
     })
     client.on('error', () => {})
     return client
