@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { QueryInt, SafeText, Uuid } from './common'
+import { DisplayName, QueryInt, SafeText, Uuid } from './common'
 import { Email } from './auth'
 import { ConversationStatus } from './conversations'
 
@@ -57,7 +57,7 @@ export const AdminConversationsQuery = z.strictObject({
 
 export const CreateUserBody = z.strictObject({
   email: Email,
-  displayName: SafeText(1, 80),
+  displayName: DisplayName,
   role: z.enum(['admin', 'analyst', 'member']).default('member')
 })
 

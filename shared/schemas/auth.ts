@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Handle, SafeText } from './common'
+import { DisplayName, Handle } from './common'
 
 export const Email = z.string().max(254).pipe(z.email()).transform(e => e.toLowerCase())
 export const Password = z.string().min(8).max(200).refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
@@ -13,7 +13,7 @@ export const LoginBody = z.strictObject({ email: Email, password: z.string().min
 export const RedeemInviteBody = z.strictObject({
   email: Email.optional(),
   password: Password.optional(),
-  displayName: SafeText(1, 80).optional(),
+  displayName: DisplayName.optional(),
   handle: Handle.optional()
 }).superRefine((body, ctx) => {
   if (Object.values(body).every(v => v === undefined)) return

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { graphemeLength, normalizeName } from '../text'
 
 export const Uuid = z.uuid()
 export const Handle = z.string().regex(/^[a-z0-9_.-]{2,32}$/, 'handle must be 2-32 of a-z 0-9 _ . -')
@@ -8,6 +9,20 @@ export const SafeText = (min: number, max: number) => z.string()
   .refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
   .transform(s => s.trim())
   .pipe(z.string().min(min).max(max))
+
+/** Text whose length limit counts user-perceived characters (contract §6), trimmed, without NUL. */
+export const GraphemeText = (min: number, max: number) => z.string()
+  .refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
+  .transform(s => s.trim())
+  .refine(s => graphemeLength(s) >= min, `must be at least ${min} characters`)
+  .refine(s => graphemeLength(s) <= max, `must be at most ${max} characters`)
+
+/** A display name: NFC, bidi controls and stray invisible characters removed (shared/text.ts), 1-80 characters. */
+export const DisplayName = z.string()
+  .refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
+  .transform(normalizeName)
+  .refine(s => s.length > 0, 'must contain visible characters')
+  .refine(s => graphemeLength(s) <= 80, 'must be at most 80 characters')
 
 /** Query-string integers: digits only, so "1e3", "-0" or "12abc" are refused rather than coerced. */
 export const QueryInt = (min: number, max: number) => z.string()

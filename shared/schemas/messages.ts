@@ -1,16 +1,16 @@
 import { z } from 'zod'
-import { QueryInt, SafeText, Uuid } from './common'
+import { GraphemeText, QueryInt, SafeText, Uuid } from './common'
 
 /** Default of contract §6; the server re-checks against MESSAGE_MAX_CHARS. */
 export const MESSAGE_MAX_CHARS = 5000
 
 export const ClientId = z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'clientId must be letters, digits, _ . : -')
-export const MessageContent = SafeText(1, MESSAGE_MAX_CHARS)
+export const MessageContent = GraphemeText(1, MESSAGE_MAX_CHARS)
 
 /** The fields of a send, over REST and over the socket. A caption may be empty when files are attached. */
 export const SendMessageFields = {
   clientId: ClientId,
-  content: SafeText(0, MESSAGE_MAX_CHARS),
+  content: GraphemeText(0, MESSAGE_MAX_CHARS),
   type: z.enum(['text', 'file']).default('text'),
   replyToId: Uuid.nullish(),
   fileIds: z.array(Uuid).max(10).optional()

@@ -281,6 +281,35 @@ describe('bad input', () => {
     expect(edited.body.message.content).toHaveLength(5000)
   })
 
+  it('counts a message in characters as people see them: 2,600 emoji are accepted, 5,001 emoji are not', async () => {
+    const emoji = '😀'.repeat(2600)
+    const ok = await f.client.api.post(`/conversations/${scratch.id}/messages`, { clientId: uniq('emoji'), content: emoji })
+    expect(ok.status).toBe(201)
+    expect(ok.body.message.content).toBe(emoji)
+    const edited = await f.client.api.patch(`/messages/${ok.body.message.id}`, { content: '👩🏽‍💻'.repeat(2000) })
+    expect(edited.status).toBe(200)
+    const refused = await f.client.api.post(`/conversations/${scratch.id}/messages`, { clientId: uniq('emoji'), content: '😀'.repeat(5001) })
+    expect([refused.status, refused.body.data.code]).toEqual([422, 'validation_failed'])
+  })
+
+  it('stores display names normalised: no bidi override or zero-width character survives, NFC kept', async () => {
+    const email = `${uniq('bidi').toLowerCase()}@example.test`
+    const created = await f.admin.api.post('/admin/users', { email, displayName: '\u202Enimda\u200B Rene\u0301', role: 'member' })
+    expect(created.status).toBe(201)
+    expect(created.body.user.displayName).toBe('nimda René')
+    const invisible = await f.admin.api.post('/admin/users', { email: `x${email}`, displayName: '\u202E\u200B\u2066', role: 'member' })
+    expect([invisible.status, invisible.body.data.code]).toEqual([422, 'validation_failed'])
+
+    // In a project of its own: the members of f.project are counted by a later test.
+    const slug = uniq('names').toLowerCase()
+    const project = await f.admin.api.post('/projects', { name: `Names ${slug}`, slug })
+    const invite = await f.admin.api.post(`/projects/${project.body.project.id}/invites`, { role: 'client' })
+    const redeemed = await new Api(baseURL()).post(`/invites/${invite.body.invite.token}/redeem`,
+      { email: `r${email}`, password: 'long-enough-pw', displayName: 'Carl\u200D\u202E\u2067 M.' })
+    expect(redeemed.status).toBe(200)
+    expect(redeemed.body.user.displayName).toBe('Carl M.')
+  })
+
   it('accepts the boundary values the refusals sit next to', async () => {
     const invite = await f.owner.api.post(`/projects/${f.project.id}/invites`, { role: 'client', expiresInHours: 720, maxUses: 100 })
     expect(invite.status).toBe(201)

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { blocks, conversationMembers, files, messageEdits, messages, users } from '../../db/schema'
 import type { EditMessageBody, SendMessageBody } from '../../../shared/schemas/messages'
 import { parseMentions } from '../../../shared/mentions'
+import { graphemeLength } from '../../../shared/text'
 import type { Message } from '../../../shared/types'
 import { useDb } from '../../adapters/database/use-database'
 import { isUniqueViolation } from '../../adapters/database/errors'
@@ -99,7 +100,9 @@ export async function sendMessage(user: AuthUser, conversationId: string, body: 
 async function checkSend(user: AuthUser, access: ConversationAccess, body: z.output<typeof SendMessageBody>): Promise<string[]> {
   const conversationId = access.conversation.id
   requireWritable(access, user)
-  if (body.content.length > useConfig().limits.messageMaxChars) throw invalid('content', `content must be at most ${useConfig().limits.messageMaxChars} characters`)
+  // Characters as people count them (grapheme clusters), as the schema does: 2,600 emoji are 2,600 characters.
+  const maxChars = useConfig().limits.messageMaxChars
+  if (body.content.length > maxChars && graphemeLength(body.content) > maxChars) throw invalid('content', `content must be at most ${maxChars} characters`)
   await requireDeliverable(access, user.id)
   await consumeRate('send', user.id, sendRules())
   const db = await useDb()

@@ -1,0 +1,45 @@
+// Text rules shared by the server's schemas and the client's composer (no zod here, so the client can import it).
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/**
+ * Length in user-perceived characters (grapheme clusters), as contract §6 counts a message: one emoji is one
+ * character even when it is a surrogate pair or a ZWJ sequence of several code points.
+ */
+export function graphemeLength(text: string): number {
+  // Printable ASCII (no CR, which pairs with LF) is one grapheme per unit: the common case costs no segmenting.
+  if (/^[\x20-\x7e\n\t]*$/.test(text)) return text.length
+  let count = 0
+  for (const _ of graphemes.segment(text)) count++
+  return count
+}
+
+// Bidi embeddings, overrides and isolates, directional marks, and invisible separators: in a name they only
+// serve to make it look like someone else's ("‮nimda" shown as "admin"). ZWJ and ZWNJ stay where scripts and
+// emoji need them (between emoji, between letters other than ASCII) and go everywhere else.
+const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B\u2060\uFEFF\u00AD]/g
+const JOINERS = /\u200D|\u200C/g
+// What may stand on either side of a ZWJ inside an emoji sequence (👩🏽‍💻, ❤️‍🔥), and a letter of a script that
+// needs ZWNJ (Persian, Indic scripts), which ASCII never does.
+const EMOJI = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]$/u
+const SCRIPT_LETTER = /^(?!\p{ASCII})\p{L}$/u
+
+/** A display name as stored and shown: NFC, without bidi controls or stray invisible characters, spaces collapsed. */
+export function normalizeName(name: string): string {
+  const cleaned = name.normalize('NFC').replace(INVISIBLE, '').replace(JOINERS, (joiner, offset: number, whole: string) => {
+    const before = offset > 0 ? String.fromCodePoint(codePointBefore(whole, offset)) : ''
+    const after = offset + 1 < whole.length ? String.fromCodePoint(whole.codePointAt(offset + 1)!) : ''
+    if (joiner === '\u200D') return EMOJI.test(before) && EMOJI.test(after) ? joiner : ''
+    return SCRIPT_LETTER.test(before) && SCRIPT_LETTER.test(after) ? joiner : ''
+  })
+  return cleaned.replace(/\s+/gu, ' ').trim()
+}
+
+function codePointBefore(text: string, offset: number): number {
+  const low = text.charCodeAt(offset - 1)
+  if (low >= 0xDC00 && low <= 0xDFFF && offset >= 2) {
+    const high = text.charCodeAt(offset - 2)
+    if (high >= 0xD800 && high <= 0xDBFF) return text.codePointAt(offset - 2)!
+  }
+  return low
+}
