@@ -14,8 +14,14 @@ export const SafeText = (min: number, max: number) => z.string()
 export const GraphemeText = (min: number, max: number) => z.string()
   .refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
   .transform(s => s.trim())
-  .refine(s => graphemeLength(s) >= min, `must be at least ${min} characters`)
-  .refine(s => graphemeLength(s) <= max, `must be at most ${max} characters`)
+  .superRefine((s, ctx) => {
+    // Never fewer graphemes than UTF-16 units, and a non-empty string has at least one: most messages are
+    // decided without segmenting them (this runs on every send).
+    const fits = s.length <= max
+    const longEnough = min <= 1 ? s.length >= min : graphemeLength(s) >= min
+    if (!longEnough) ctx.addIssue({ code: 'custom', message: `must be at least ${min} characters` })
+    if (!fits && graphemeLength(s) > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` })
+  })
 
 /** A display name: NFC, bidi controls and stray invisible characters removed (shared/text.ts), 1-80 characters. */
 export const DisplayName = z.string()
