@@ -9,7 +9,7 @@ import postgres from 'postgres'
 import type { Sql } from 'postgres'
 import { readBenchConfig } from './lib/config'
 import { createProject } from './lib/fixtures'
-import { finishConversations, insertMessages, seedPeople } from './lib/analytics-seed'
+import { finishConversations, insertInChunks, insertMessages, seedPeople } from './lib/analytics-seed'
 import type { AnalyticsSeedPlan } from './lib/analytics-seed'
 import { gitCommit, hostInfo, loadAverage } from './lib/report'
 import { mapLimit, summarize } from './lib/stats'
@@ -95,13 +95,7 @@ async function main() {
     log(`seeding ${ROWS} messages in ${plan.conversations} conversations`)
     const seedStart = performance.now()
     await seedPeople(sql, plan, log)
-    await sql`set synchronous_commit = off`
-    for (let lo = 1; lo <= ROWS; lo += plan.chunk) {
-      const hi = Math.min(ROWS, lo + plan.chunk - 1)
-      const t = performance.now()
-      await insertMessages(sql, plan, lo, hi)
-      log(`  messages ${lo}…${hi} in ${seconds(t)} s (total ${seconds(seedStart)} s)`)
-    }
+    await insertInChunks(sql, ROWS, plan.chunk, (lo, hi) => insertMessages(sql, plan, lo, hi), log)
     await finishConversations(sql)
     const seedSeconds = seconds(seedStart)
     const analyzeStart = performance.now()

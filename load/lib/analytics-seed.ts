@@ -86,6 +86,25 @@ export async function insertMessages(sql: Sql, plan: AnalyticsSeedPlan, lo: numb
     ) x`)
 }
 
+/**
+ * Runs `insert(lo, hi)` over messages 1…rows, `chunk` at a time (one statement each), with a progress line per chunk;
+ * returns the seconds of the whole run and of each chunk. Commits are not waited for: a lost seed is regenerated.
+ */
+export async function insertInChunks(sql: Sql, rows: number, chunk: number, insert: (lo: number, hi: number) => Promise<void>, log: (line: string) => void) {
+  const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10
+  await sql`set synchronous_commit = off`
+  const started = performance.now()
+  const chunkSeconds: number[] = []
+  for (let lo = 1; lo <= rows; lo += chunk) {
+    const hi = Math.min(rows, lo + chunk - 1)
+    const t = performance.now()
+    await insert(lo, hi)
+    chunkSeconds.push(seconds(t))
+    log(`  messages ${lo}…${hi} in ${seconds(t)} s (total ${seconds(started)} s)`)
+  }
+  return { seconds: seconds(started), chunkSeconds }
+}
+
 /** Moves each conversation's head to its last message, as sends would have. */
 export async function finishConversations(sql: Sql) {
   await sql`
