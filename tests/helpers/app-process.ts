@@ -80,7 +80,10 @@ export async function startApp(env: Record<string, string>, mode: 'postgres' | '
       const res = await fetch(`${baseURL}/api/health`)
       if (res.ok) break
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`app did not become healthy:\n${log}`)
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`app did not become healthy:\n${log}`)
+    }
     await new Promise(r => setTimeout(r, 100))
   }
   return {
@@ -123,20 +126,30 @@ export async function startTestStack(mode: 'postgres' | 'pglite', extraEnv: Reco
     env.REDIS_PREFIX = prefix
     drop = db.drop
   }
-  await beforeStart?.(env)
-  const app = await startApp(env, mode)
+  const cleanUp = async () => {
+    await drop()
+    await rm(dataDir, { recursive: true, force: true })
+    if (mode === 'postgres') {
+      const redis = new Redis(REDIS_URL)
+      const keys = await redis.keys(`${prefix}*`)
+      if (keys.length) await redis.del(...keys)
+      await redis.quit()
+    }
+  }
+  let app: AppProcess
+  try {
+    await beforeStart?.(env)
+    app = await startApp(env, mode)
+  } catch (error) {
+    // A boot that fails (no build, a bad setting) must not leave its database and keys behind.
+    await cleanUp()
+    throw error
+  }
   return {
     app,
     async teardown() {
       await app.stop()
-      await drop()
-      await rm(dataDir, { recursive: true, force: true })
-      if (mode === 'postgres') {
-        const redis = new Redis(REDIS_URL)
-        const keys = await redis.keys(`${prefix}*`)
-        if (keys.length) await redis.del(...keys)
-        await redis.quit()
-      }
+      await cleanUp()
     }
   }
 }
