@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm'
+import { and, asc, desc, eq, lt, sql as drizzleSql } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/pg-core'
 import type { Sql } from 'postgres'
 import { files, messages, reactions } from '../../server/db/schema'
@@ -21,22 +21,24 @@ export async function insertHistory(sql: Sql, conversationId: string, senders: s
 }
 
 /**
- * The statements listHistory (server/domain/messages/views.ts) sends for a page, built with the same Drizzle calls
- * and casing: the keyset SELECT (take = limit + 1), then hydrateMessages' reactions and files of the page's ids.
+ * The statements listHistory (server/domain/messages/views.ts) sends for a page, built with the same Drizzle calls,
+ * casing and placeholders (the app prepares them): the keyset SELECT (take = limit + 1), then hydrateMessages'
+ * reactions and files of the page's ids, as one uuid[] parameter (given here as its text literal, which both
+ * postgres.js and pgbench pass as is).
  */
 export async function historyStatements(sql: Sql, conversationId: string, before: number | undefined, limit: number) {
   const qb = new QueryBuilder({ casing: 'snake_case' })
   const where = before !== undefined
-    ? and(eq(messages.conversationId, conversationId), lt(messages.seq, before))
-    : eq(messages.conversationId, conversationId)
-  const page = qb.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(limit + 1).toSQL()
-  const select = { text: page.sql, params: page.params }
+    ? and(eq(messages.conversationId, drizzleSql.placeholder('conversationId')), lt(messages.seq, drizzleSql.placeholder('seq')))
+    : eq(messages.conversationId, drizzleSql.placeholder('conversationId'))
+  const page = qb.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(drizzleSql.placeholder('take')).toSQL()
+  const select = { text: page.sql, params: before !== undefined ? [conversationId, before, limit + 1] : [conversationId, limit + 1] }
   const rows = await sql.unsafe<{ id: string }[]>(select.text, select.params as never[])
-  const ids = rows.slice(0, limit).reverse().map(r => r.id)
+  const ids = `{${rows.slice(0, limit).reverse().map(r => r.id).join(',')}}`
   const reactionRows = qb.select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId }).from(reactions)
-    .where(inArray(reactions.messageId, ids)).orderBy(asc(reactions.createdAt)).toSQL()
-  const fileRows = qb.select().from(files).where(inArray(files.messageId, ids)).orderBy(asc(files.createdAt)).toSQL()
-  return { select, hydrate: [{ text: reactionRows.sql, params: reactionRows.params }, { text: fileRows.sql, params: fileRows.params }] }
+    .where(drizzleSql`${reactions.messageId} = any(${drizzleSql.placeholder('ids')}::uuid[])`).orderBy(asc(reactions.createdAt)).toSQL()
+  const fileRows = qb.select().from(files).where(drizzleSql`${files.messageId} = any(${drizzleSql.placeholder('ids')}::uuid[])`).orderBy(asc(files.createdAt)).toSQL()
+  return { select, hydrate: [{ text: reactionRows.sql, params: [ids] }, { text: fileRows.sql, params: [ids] }] }
 }
 
 /** Samples the app's backends in pg_stat_activity, to show that they ran exactly the statements pgbench runs. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import { Sender } from 'ws'
+import * as wsModule from 'ws'
 import type { WebSocket } from 'ws'
 import { BusEnvelope } from '../../shared/schemas/events'
 import type { ServerFrame } from '../../shared/schemas/events'
@@ -52,8 +52,8 @@ export const connections = new Map<string, Connection>()
 export interface WireFrame { wire: Buffer, payload: Buffer }
 
 // ws's own framing (RFC 6455: FIN, text opcode, no mask from a server, no compression): the static part of
-// `ws.send`, used here once per event instead of once per recipient. @types/ws does not declare it.
-const frameWith = (Sender as unknown as { frame(data: Buffer, options: object): Buffer[] }).frame
+// `ws.send`, used here once per event instead of once per recipient. @types/ws does not declare `Sender`.
+const frameWith = (wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender.frame
 
 export function wireFrame(text: string): WireFrame {
   const payload = Buffer.from(text)

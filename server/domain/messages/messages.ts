@@ -211,5 +211,5 @@ export async function deleteMessage(user: AuthUser, messageId: string) {
 /** GET /conversations/:id/messages: a page of history by seq, as the caller may see it. */
 export async function listMessages(user: AuthUser, conversationId: string, query: { before?: number, after?: number, limit: number }) {
   await requireConversation(user, conversationId)
-  return listHistory(await useDb(), conversationId, query, user)
+  return listHistory(conversationId, query, user)
 }

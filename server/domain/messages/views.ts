@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
 import type { Executor } from '../../adapters/database/database'
+import { preparedQuery, useDb } from '../../adapters/database/use-database'
 import { files, messages, reactions } from '../../db/schema'
 import type { FileInfo, Message, Reaction } from '../../../shared/types'
 import { toFileView } from '../files/views'
@@ -29,15 +30,30 @@ export function toMessage(row: MessageRow, viewer: Viewer, reactionList: Reactio
   }
 }
 
-/** Serializes message rows with their reactions and files in two extra queries, whatever the page size. */
-export async function hydrateMessages(db: Executor, rows: MessageRow[], viewer: Viewer): Promise<Message[]> {
-  if (rows.length === 0) return []
-  const ids = rows.map(r => r.id)
-  const [reactionRows, fileRows] = await Promise.all([
+// A page of history is the hottest read: its three statements are prepared (constant text, the message ids as
+// one uuid[] parameter instead of an IN list whose text changes with the page), so neither Drizzle nor Postgres
+// builds or plans them again per request. Inside a transaction the same queries run unprepared.
+const reactionsOfMessages = preparedQuery(db => db.select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
+  .from(reactions).where(sql`${reactions.messageId} = any(${sql.placeholder('ids')}::uuid[])`).orderBy(asc(reactions.createdAt))
+  .prepare('reactions_of_messages'))
+const filesOfMessages = preparedQuery(db => db.select().from(files)
+  .where(sql`${files.messageId} = any(${sql.placeholder('ids')}::uuid[])`).orderBy(asc(files.createdAt))
+  .prepare('files_of_messages'))
+
+async function reactionsAndFilesOf(db: Executor, ids: string[]) {
+  if (db === await useDb()) return Promise.all([(await reactionsOfMessages()).execute({ ids }), (await filesOfMessages()).execute({ ids })])
+  return Promise.all([
     db.select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId }).from(reactions)
       .where(inArray(reactions.messageId, ids)).orderBy(asc(reactions.createdAt)),
     db.select().from(files).where(inArray(files.messageId, ids)).orderBy(asc(files.createdAt))
   ])
+}
+
+/** Serializes message rows with their reactions and files in two extra queries, whatever the page size. */
+export async function hydrateMessages(db: Executor, rows: MessageRow[], viewer: Viewer): Promise<Message[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map(r => r.id)
+  const [reactionRows, fileRows] = await reactionsAndFilesOf(db, ids)
   const byMessage = new Map<string, Map<string, string[]>>()
   for (const r of reactionRows) {
     const emojis = byMessage.get(r.messageId) ?? new Map<string, string[]>()
@@ -60,23 +76,28 @@ export async function getMessageView(db: Executor, messageId: string, viewer: Vi
   return (await hydrateMessages(db, rows, viewer))[0]
 }
 
-/** History by seq (keyset on (conversation_id, seq)), always returned ascending. */
-export async function listHistory(db: Executor, conversationId: string, query: { before?: number, after?: number, limit: number }, viewer: Viewer) {
+const newestPage = preparedQuery(db => db.select().from(messages)
+  .where(eq(messages.conversationId, sql.placeholder('conversationId')))
+  .orderBy(desc(messages.seq)).limit(sql.placeholder('take')).prepare('history_newest'))
+const pageBefore = preparedQuery(db => db.select().from(messages)
+  .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), lt(messages.seq, sql.placeholder('seq'))))
+  .orderBy(desc(messages.seq)).limit(sql.placeholder('take')).prepare('history_before'))
+const pageAfter = preparedQuery(db => db.select().from(messages)
+  .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), gt(messages.seq, sql.placeholder('seq'))))
+  .orderBy(asc(messages.seq)).limit(sql.placeholder('take')).prepare('history_after'))
+
+/**
+ * History by seq (keyset on (conversation_id, seq): a page 100,000 deep reads as few rows as the newest, see
+ * docs/operations.md "History at 10 million messages"), always returned ascending.
+ */
+export async function listHistory(conversationId: string, query: { before?: number, after?: number, limit: number }, viewer: Viewer) {
   const take = query.limit + 1
   let rows: MessageRow[]
-  if (query.after !== undefined) {
-    rows = await db.select().from(messages)
-      .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, query.after)))
-      .orderBy(asc(messages.seq)).limit(take)
-  } else {
-    rows = await db.select().from(messages)
-      .where(query.before !== undefined
-        ? and(eq(messages.conversationId, conversationId), lt(messages.seq, query.before))
-        : eq(messages.conversationId, conversationId))
-      .orderBy(desc(messages.seq)).limit(take)
-  }
+  if (query.after !== undefined) rows = await (await pageAfter()).execute({ conversationId, seq: query.after, take })
+  else if (query.before !== undefined) rows = await (await pageBefore()).execute({ conversationId, seq: query.before, take })
+  else rows = await (await newestPage()).execute({ conversationId, take })
   const hasMore = rows.length > query.limit
   rows = rows.slice(0, query.limit)
   if (query.after === undefined) rows.reverse()
-  return { messages: await hydrateMessages(db, rows, viewer), hasMore }
+  return { messages: await hydrateMessages(await useDb(), rows, viewer), hasMore }
 }
