@@ -109,6 +109,8 @@ export function readConfig() {
       /** Buffered bytes past which ephemeral events are dropped for a socket, and past which it is closed. */
       softBufferBytes: intEnv('WS_SOFT_BUFFER_BYTES', 256 * 1024),
       hardBufferBytes: intEnv('WS_HARD_BUFFER_BYTES', 4 * 1024 * 1024),
+      /** A socket closed for being too slow must read some of its backlog this often, or its connection is dropped. */
+      slowCloseGraceMs: intEnv('WS_SLOW_CLOSE_GRACE_MS', 5000, { positive: true }),
       sweepMs: intEnv('WS_SWEEP_MS', 10_000, { positive: true }),
       idleMs: intEnv('WS_IDLE_MS', 60_000, { positive: true }),
       /** Presence changes a client asks for are announced at most once per window per user (the last state wins). */

@@ -7,6 +7,7 @@ import { useBus } from '../adapters/bus/use-bus'
 import type { AuthUser } from '../domain/auth/users'
 import { conversationChannel } from '../domain/events/channels'
 import { useConfig } from '../platform/config'
+import { useLogger } from '../platform/logger'
 import { createSequencer, eventFeedSource } from './sequencer'
 import type { Sequencer } from './sequencer'
 
@@ -82,7 +83,7 @@ export function sendRaw(connection: Connection, raw: string | WireFrame, ephemer
   const buffered = ws.bufferedAmount
   if (buffered > hardBufferBytes) {
     // It will sync on reconnect; holding more for it would make one slow reader everyone's problem.
-    ws.close(CLOSE_TOO_SLOW, 'too slow')
+    closeSlowReader(connection, buffered)
     return
   }
   if (ephemeral && buffered > softBufferBytes) return
@@ -93,6 +94,38 @@ export function sendRaw(connection: Connection, raw: string | WireFrame, ephemer
   const socket = rawSocket(ws)
   if (socket) socket.write(raw.wire)
   else ws.send(raw.payload, { binary: false })
+}
+
+let slowReadersClosed = 0
+
+/** Sockets this instance closed for reading too slowly since it started. */
+export function slowReaderCount() {
+  return slowReadersClosed
+}
+
+/**
+ * Closes a socket whose unread frames passed WS_HARD_BUFFER_BYTES with 1013. The close frame queues behind all
+ * it has not read, so a reader that stays paused would never get it, and ws would keep the socket and its buffers
+ * for its 30 s closing timeout. So every WS_SLOW_CLOSE_GRACE_MS the socket must have read some of its backlog: a
+ * slow reader still draining towards the close frame gets it, one that stopped is dropped (the client sees 1006).
+ */
+function closeSlowReader(connection: Connection, bufferedBytes: number) {
+  const ws = connection.ws
+  slowReadersClosed++
+  useLogger().warn('slow reader closed', { userId: connection.user.id, connectionId: connection.id, bufferedBytes, closedSinceStart: slowReadersClosed })
+  ws.close(CLOSE_TOO_SLOW, 'too slow')
+  let backlog = ws.bufferedAmount
+  const check = () => {
+    if (ws.readyState === ws.CLOSED) return
+    const now = ws.bufferedAmount
+    if (now >= backlog) {
+      ws.terminate()
+      return
+    }
+    backlog = now
+    setTimeout(check, useConfig().realtime.slowCloseGraceMs).unref()
+  }
+  setTimeout(check, useConfig().realtime.slowCloseGraceMs).unref()
 }
 
 export function sendFrame(connection: Connection, frame: ServerFrame, ephemeral = false) {

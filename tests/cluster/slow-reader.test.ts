@@ -18,6 +18,8 @@ const CONTENT_CHARS = 4400
 // max), so the stalled client also asks for the whole history again a few times: a replay is written in
 // bursts with no commit in between, which is what overruns the hard cap deterministically.
 const REPLAYS = 8
+// How often a reader closed for being slow must have read some of its backlog, or be dropped.
+const GRACE_MS = 5000
 
 const rawSocket = (s: TestSocket) => (s.ws as unknown as { _socket: Socket })._socket
 const seqsOf = (s: TestSocket, conversationId: string) =>
@@ -41,7 +43,7 @@ async function blast(s: TestSocket, conversationId: string, label: string, count
 describe('a socket that stops reading', () => {
   beforeAll(async () => {
     // Small buffer caps so the stalled socket reaches the hard cap after a few MB, not tens.
-    cluster = await startCluster({ WS_SOFT_BUFFER_BYTES: '16384', WS_HARD_BUFFER_BYTES: '65536' })
+    cluster = await startCluster({ WS_SOFT_BUFFER_BYTES: '16384', WS_HARD_BUFFER_BYTES: '65536', WS_SLOW_CLOSE_GRACE_MS: String(GRACE_MS) })
     f = await createProjectFixture(cluster.a.baseURL, cluster.admin)
   })
 
@@ -90,5 +92,24 @@ describe('a socket that stops reading', () => {
       await waitFor(() => seqsOf(peer, convs[0]!).includes(after.data.message.seq), 'a message after the close')
       expect(peer.ws.readyState).toBe(peer.ws.OPEN)
     }
+  })
+  it('drops a reader that never reads again once the grace is over, not after ws\'s 30 s closing timeout', async () => {
+    const { a } = cluster
+    const conv = await createConversation(f, [f.client, f.client2, f.owner], 'Never reads again')
+    const sender = await wsConnect(a.baseURL, { token: f.staff.token })
+    await blast(sender, conv, 'history', PER_CONVERSATION)
+    const watcher = await wsConnect(a.baseURL, { token: f.owner.token })
+    const stalled = await wsConnect(a.baseURL, { token: f.client2.token })
+    await waitFor(() => watcher.frames.some(fr => fr.type === 'presence' && fr.data.userId === f.client2.user.id && fr.data.status === 'online'), 'the stalled user online')
+    rawSocket(stalled).pause()
+    const stalledAt = Date.now()
+    // Enough replays of its 100 messages to fill the kernel's buffers and then pass the hard cap.
+    for (let i = 0; i < REPLAYS * CONVERSATIONS * 2; i++) stalled.send({ type: 'sync', id: `never-${i}`, data: { cursors: { [conv]: 0 } } })
+    // The server's side of the socket is gone when the user's last socket closes: their presence turns offline.
+    // With the close frame stuck behind the unread replays, that took ws's 30 s closing timeout.
+    await waitFor(() => watcher.frames.some(fr => fr.type === 'presence' && fr.data.userId === f.client2.user.id && fr.data.status === 'offline'),
+      'the stalled user to go offline', 20_000, 50)
+    expect(Date.now() - stalledAt).toBeLessThan(20_000)
+    expect(watcher.ws.readyState).toBe(watcher.ws.OPEN)
   })
 })
