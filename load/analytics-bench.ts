@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import type { Sql } from 'postgres'
-import { readBenchConfig } from './lib/config'
+import { readBenchConfig, int } from './lib/config'
 import { createProject } from './lib/fixtures'
 import { finishConversations, insertInChunks, insertMessages, seedPeople } from './lib/analytics-seed'
 import type { AnalyticsSeedPlan } from './lib/analytics-seed'
@@ -15,14 +15,9 @@ import { gitCommit, hostInfo, loadAverage } from './lib/report'
 import { mapLimit, summarize } from './lib/stats'
 import { bootTarget } from './lib/target'
 
-const int = (name: string, fallback: number) => {
-  const value = Number(process.env[name] || fallback)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
-  return value
-}
-const ROWS = int('ANALYTICS_BENCH_ROWS', 10_000_000)
-const REQUESTS = int('ANALYTICS_BENCH_REQUESTS', 200)
-const CONCURRENCY = int('ANALYTICS_BENCH_CONCURRENCY', 8)
+const ROWS = int('ANALYTICS_BENCH_ROWS', 10_000_000, 1)
+const REQUESTS = int('ANALYTICS_BENCH_REQUESTS', 200, 1)
+const CONCURRENCY = int('ANALYTICS_BENCH_CONCURRENCY', 8, 1)
 const OUT_DIR = process.env.BENCH_OUT_DIR || 'bench-results'
 // PG 15 backends send their table counters when idle, at the latest PGSTAT_IDLE_INTERVAL (10 s) later.
 const STATS_FLUSH_MS = 11_000
@@ -86,11 +81,11 @@ async function main() {
     const plan: AnalyticsSeedPlan = {
       rows: ROWS,
       projects,
-      conversations: int('ANALYTICS_BENCH_CONVERSATIONS', Math.max(10, Math.round(ROWS / 500))),
+      conversations: int('ANALYTICS_BENCH_CONVERSATIONS', Math.max(10, Math.round(ROWS / 500)), 1),
       staffPerProject: 8,
       clientsPerProject: 400,
       days: 90,
-      chunk: int('ANALYTICS_BENCH_CHUNK', 1_000_000)
+      chunk: int('ANALYTICS_BENCH_CHUNK', 1_000_000, 1)
     }
     log(`seeding ${ROWS} messages in ${plan.conversations} conversations`)
     const seedStart = performance.now()

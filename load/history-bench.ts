@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import type { Sql } from 'postgres'
 import { finishConversations, insertInChunks } from './lib/analytics-seed'
-import { readBenchConfig } from './lib/config'
+import { readBenchConfig, int } from './lib/config'
 import { measure, perOp } from './lib/cost'
 import { createConversation, createProject, createUsers } from './lib/fixtures'
 import { explainPlans, historyStatements, insertHistory, watchStatements } from './lib/history-sql'
@@ -19,18 +19,13 @@ import { mapLimit, sleep, summarize } from './lib/stats'
 import { bootTarget } from './lib/target'
 import type { Target } from './lib/target'
 
-const int = (name: string, fallback: number) => {
-  const value = Number(process.env[name] || fallback)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
-  return value
-}
-const MESSAGES = int('BENCH_HISTORY_MESSAGES', 10_000_000)
-const CHUNK = int('BENCH_HISTORY_CHUNK', 1_000_000)
-const DEPTH = int('BENCH_HISTORY_DEPTH', 100_000)
-const LIMIT = int('BENCH_HISTORY_LIMIT', 50)
-const REQUESTS = int('BENCH_HISTORY_REQUESTS', 2000)
-const CONCURRENCY = int('BENCH_HISTORY_CONCURRENCY', 4)
-const ROUNDS = int('BENCH_HISTORY_ROUNDS', 2)
+const MESSAGES = int('BENCH_HISTORY_MESSAGES', 10_000_000, 1)
+const CHUNK = int('BENCH_HISTORY_CHUNK', 1_000_000, 1)
+const DEPTH = int('BENCH_HISTORY_DEPTH', 100_000, 1)
+const LIMIT = int('BENCH_HISTORY_LIMIT', 50, 1)
+const REQUESTS = int('BENCH_HISTORY_REQUESTS', 2000, 1)
+const CONCURRENCY = int('BENCH_HISTORY_CONCURRENCY', 4, 1)
+const ROUNDS = int('BENCH_HISTORY_ROUNDS', 2, 1)
 const PGBENCH_MODES = (process.env.BENCH_HISTORY_PGBENCH_MODES || 'prepared,extended').split(',').map(s => s.trim()) as Array<PgbenchRun['mode']>
 const OUT_DIR = process.env.BENCH_OUT_DIR || 'bench-results'
 const STATS_FLUSH_MS = 11_000

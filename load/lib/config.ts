@@ -28,7 +28,8 @@ export interface BenchConfig {
   outDir: string
 }
 
-function int(name: string, fallback: number, min = 0): number {
+/** An integer setting from the environment (at least `min`), or the fallback when unset; shared by every bench. */
+export function int(name: string, fallback: number, min = 0): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)

@@ -96,12 +96,8 @@ export function sendRaw(connection: Connection, raw: string | WireFrame, ephemer
   else ws.send(raw.payload, { binary: false })
 }
 
+/** Sockets this instance closed for reading too slowly since it started (in each such log line). */
 let slowReadersClosed = 0
-
-/** Sockets this instance closed for reading too slowly since it started. */
-export function slowReaderCount() {
-  return slowReadersClosed
-}
 
 /**
  * Closes a socket whose unread frames passed WS_HARD_BUFFER_BYTES with 1013. The close frame queues behind all
