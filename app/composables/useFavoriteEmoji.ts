@@ -1,5 +1,4 @@
-import { EMOJI_DATA_URL } from '#shared/emoji'
-import { canonicalEmoji } from '../utils/emoji'
+import { canonicalEmoji, EMOJI_DATA_URL } from '#shared/emoji'
 import { REACTION_EMOJI } from '../utils/reactions'
 
 type Database = import('emoji-picker-element').Database

@@ -1,12 +1,5 @@
+import { canonicalEmoji } from '#shared/emoji'
 import type { CompletionItem } from './completion'
-
-/**
- * One spelling per emoji, so a reaction picked here and one picked elsewhere are the same reaction: the data
- * writes U+FE0F after characters that are emoji by default (`👍️`), which Unicode's fully-qualified form omits.
- */
-export function canonicalEmoji(emoji: string): string {
-  return emoji.replace(/(\p{Emoji_Presentation})\uFE0F/gu, '$1')
-}
 
 /** The fields of emoji-picker-element-data's records that completion reads. */
 export interface EmojiRecord { emoji: string, annotation: string, shortcodes?: string[] }

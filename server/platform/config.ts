@@ -66,6 +66,14 @@ export function readConfig() {
       sendBurst: intEnv('SEND_BURST', 10),
       loginFailuresPerMinute: intEnv('LOGIN_FAILURES_PER_MINUTE', 10),
       searchesPerMinute: intEnv('SEARCHES_PER_MINUTE', 10),
+      // Budgets of the other broadcasts a user can trigger (each one reaches every member of a conversation).
+      editsPerMinute: intEnv('EDITS_PER_MINUTE', 30),
+      reactionsPerMinute: intEnv('REACTIONS_PER_MINUTE', 60),
+      conversationsPerHour: intEnv('CONVERSATIONS_PER_HOUR', 60),
+      memberChangesPerMinute: intEnv('MEMBER_CHANGES_PER_MINUTE', 30),
+      /** Distinct emoji on one message, and distinct emoji one user puts on one message (size limits: always on). */
+      reactionEmojiPerMessage: intEnv('REACTION_EMOJI_PER_MESSAGE', 20, { positive: true }),
+      reactionsPerUserPerMessage: intEnv('REACTIONS_PER_USER_PER_MESSAGE', 10, { positive: true }),
       uploadsPerHour: intEnv('UPLOADS_PER_HOUR', 50),
       fileMaxBytes: intEnv('FILE_MAX_BYTES', 10 * 1024 * 1024),
       socketsPerUser: intEnv('SOCKETS_PER_USER', 8),
@@ -114,7 +122,9 @@ export function readConfig() {
       sweepMs: intEnv('WS_SWEEP_MS', 10_000, { positive: true }),
       idleMs: intEnv('WS_IDLE_MS', 60_000, { positive: true }),
       /** Presence changes a client asks for are announced at most once per window per user (the last state wins). */
-      presenceCoalesceMs: intEnv('PRESENCE_COALESCE_MS', 1000, { positive: true })
+      presenceCoalesceMs: intEnv('PRESENCE_COALESCE_MS', 1000, { positive: true }),
+      /** A user's read receipts for one conversation are broadcast at most once per window (the furthest mark wins). */
+      readCoalesceMs: intEnv('READ_COALESCE_MS', 1000, { positive: true })
     },
     // ClamAV's clamd, spoken to over INSTREAM (server/adapters/scanner). Neither socket nor host → no virus scan.
     scanner: {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { reactionEmoji } from '../emoji'
 import { GraphemeText, QueryInt, SafeText, Uuid } from './common'
 
 /** Default of contract §6; the server re-checks against MESSAGE_MAX_CHARS. */
@@ -22,8 +23,12 @@ export const SendMessageBody = z.strictObject(SendMessageFields).refine(hasConte
 
 export const EditMessageBody = z.strictObject({ content: MessageContent })
 
-// Emoji are short: a grapheme sequence or a :shortcode:.
-export const Emoji = z.string().min(1).max(32).refine(s => !s.includes('\u0000') && !/[\s<>]/.test(s), 'not an emoji')
+// One emoji of Unicode's recommended set, stored in canonical spelling (so `👍️` and `👍` are one reaction).
+export const Emoji = z.string().min(1).max(64).transform((s, ctx) => {
+  const emoji = reactionEmoji(s)
+  if (emoji === undefined) ctx.addIssue({ code: 'custom', message: 'not an emoji' })
+  return emoji ?? z.NEVER
+})
 export const ReactionBody = z.strictObject({ emoji: Emoji })
 export const ReactionParams = z.object({ id: Uuid, emoji: Emoji })
 

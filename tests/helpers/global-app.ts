@@ -13,11 +13,12 @@ declare module 'vitest' {
 /** Boots one app for the server suite, on DB_MODE (postgres with Redis, or the embedded PGlite). */
 export default async function setup(project: TestProject) {
   const mode = process.env.DB_MODE === 'pglite' ? 'pglite' : 'postgres'
-  // Send limits are raised so the concurrency tests can burst; tests/server/rate-limits.test.ts boots its own app with the defaults.
+  // Request rate limits are raised so the concurrency tests can burst; tests/server/limits-and-retention.test.ts boots its own app with small ones.
   // A real clamd with a one-signature database (EICAR), so the scan tests exercise the real scanner.
   const clamd = await startClamd()
   const stack = await startTestStack(mode, {
     SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', WS_SWEEP_MS: '300',
+    EDITS_PER_MINUTE: '1000000', REACTIONS_PER_MINUTE: '1000000', CONVERSATIONS_PER_HOUR: '1000000', MEMBER_CHANGES_PER_MINUTE: '1000000',
     CLAMAV_SOCKET: clamd.socketPath
   })
   project.provide('baseURL', stack.app.baseURL)

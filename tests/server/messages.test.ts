@@ -92,6 +92,51 @@ describe('messages', () => {
     expect(feed.body.events.filter((e: any) => e.type === 'message:updated')).toHaveLength(3)
   })
 
+  it('takes only emoji of the Unicode set as reactions, in one spelling', async () => {
+    const m = (await send(f.staff, 'react properly')).body.message
+    for (const emoji of ['lol', ':thumbsup:', '👍👍', 'a\u0301', '\u202E👍']) {
+      const res = await f.client.api.post(`/messages/${m.id}/reactions`, { emoji })
+      expect(res.status, emoji).toBe(422)
+      expect(res.body.data.code).toBe('validation_failed')
+    }
+    // The picker's spelling with U+FE0F and the bare one are one reaction; a text-style heart gets its U+FE0F.
+    await f.client.api.post(`/messages/${m.id}/reactions`, { emoji: '👍\uFE0F' })
+    await f.client2.api.post(`/messages/${m.id}/reactions`, { emoji: '👍' })
+    const hearts = await f.client.api.post(`/messages/${m.id}/reactions`, { emoji: '\u2764' })
+    expect(hearts.body.message.reactions).toEqual([
+      { emoji: '👍', count: 2, userIds: [f.client.user.id, f.client2.user.id] },
+      { emoji: '\u2764\uFE0F', count: 1, userIds: [f.client.user.id] }
+    ])
+    const removed = await f.client.api.del(`/messages/${m.id}/reactions/${encodeURIComponent('👍\uFE0F')}`)
+    expect(removed.body.message.reactions[0]).toEqual({ emoji: '👍', count: 1, userIds: [f.client2.user.id] })
+    // In a path, something that is no emoji names no reaction: 404 like any unknown id.
+    expect((await f.client.api.del(`/messages/${m.id}/reactions/${encodeURIComponent('nope')}`)).status).toBe(404)
+  })
+
+  it('caps the distinct emoji on a message and the ones each user puts there', async () => {
+    const m = (await send(f.staff, 'so many feelings')).body.message
+    const react = (actor: ProjectFixture['client'], emoji: string) => actor.api.post(`/messages/${m.id}/reactions`, { emoji })
+    const set = ['😀', '😂', '😍', '😎', '🤔', '😴', '😡', '😭', '🥳', '🤯', '👍', '👎', '👏', '🙏', '💪', '🔥', '🎉', '🚀', '💯', '✅', '❌']
+    // 10 per user (REACTIONS_PER_USER_PER_MESSAGE), then 409; the refusal writes nothing.
+    for (const emoji of set.slice(0, 10)) expect((await react(f.client, emoji)).status).toBe(200)
+    const eleventh = await react(f.client, set[10]!)
+    expect(eleventh.status).toBe(409)
+    expect(eleventh.body.data.code).toBe('conflict')
+    // Adding one you already have, or removing one, is always possible.
+    expect((await react(f.client, set[0]!)).status).toBe(200)
+    // 20 distinct per message (REACTION_EMOJI_PER_MESSAGE): the 21st new emoji is refused, joining one is not.
+    for (const emoji of set.slice(10, 20)) expect((await react(f.client2, emoji)).status).toBe(200)
+    expect((await react(f.staff, set[20]!)).status).toBe(409)
+    const joined = await react(f.staff, set[3]!)
+    expect(joined.status).toBe(200)
+    expect(joined.body.message.reactions).toHaveLength(20)
+    await f.client.api.del(`/messages/${m.id}/reactions/${encodeURIComponent(set[1]!)}`)
+    expect((await react(f.staff, set[20]!)).status).toBe(200)
+    const feed = await f.staff.api.get(`/conversations/${conversationId}/events?after=${m.seq}`)
+    // 10 + 10 adds, the join, the removal and the last add: refusals and the repeated add wrote nothing.
+    expect(feed.body.events.filter((e: any) => e.type === 'message:updated')).toHaveLength(23)
+  })
+
   it('lets every participant react in an announcement, where only staff may post', async () => {
     const announcement = (await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'News', kind: 'announcement' })).body.conversation.id
     const post = await f.staff.api.post(`/conversations/${announcement}/messages`, { clientId: crypto.randomUUID(), content: 'we shipped' })

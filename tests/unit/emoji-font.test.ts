@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { emojiFontCss, emojiRanges } from '../../modules/emoji/font-faces'
-import { canonicalEmoji } from '../../app/utils/emoji'
+import { canonicalEmoji, reactionEmoji } from '../../shared/emoji'
+import { Emoji } from '../../shared/schemas/messages'
 
 const require = createRequire(import.meta.url)
 
@@ -36,5 +37,32 @@ describe('canonicalEmoji', () => {
   it('keeps the U+FE0F that makes a text-by-default character an emoji', () => {
     expect(canonicalEmoji('❤️')).toBe('❤️')
     expect(canonicalEmoji('🏳️‍🌈')).toBe('🏳️‍🌈')
+  })
+})
+
+describe('reactionEmoji (what a reaction may be)', () => {
+  it('accepts every emoji and skin tone the picker offers, in the spelling the picker sends', () => {
+    const picked = data.flatMap(e => [e.emoji, ...(e.skins ?? []).map(s => s.emoji)]).map(canonicalEmoji)
+    expect(picked.length).toBeGreaterThan(3000)
+    expect(picked.filter(e => reactionEmoji(e) !== e)).toEqual([])
+  })
+
+  it('gives one spelling to the forms of one emoji', () => {
+    expect(reactionEmoji('👍️')).toBe('👍')
+    expect(reactionEmoji('❤')).toBe('❤️')
+    expect(reactionEmoji('🇫🇷')).toBe('🇫🇷')
+    expect(reactionEmoji('1️⃣')).toBe('1️⃣')
+  })
+
+  it('refuses text, two emoji, shortcodes, markup and invisible characters', () => {
+    for (const bad of ['a', 'ok', '👍👍', ':thumbsup:', '<b>', '\u202E👍', '👍\u200B', '\u0000', ' ', '1', '#', '🇫']) {
+      expect(reactionEmoji(bad), JSON.stringify(bad)).toBeUndefined()
+    }
+  })
+
+  it('is what the Emoji schema stores', () => {
+    expect(Emoji.parse('👍️')).toBe('👍')
+    expect(Emoji.safeParse('lol').success).toBe(false)
+    expect(Emoji.safeParse('x'.repeat(65)).success).toBe(false)
   })
 })

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import { conversationMembers, conversations, messages, projectMembers, users } from '../../db/schema'
 import type { ConversationKind } from '../../../shared/schemas/conversations'
 import { useDatabaseHandle, useDb } from '../../adapters/database/use-database'
+import { consumeRate } from '../../adapters/rate-limit'
+import { useConfig } from '../../platform/config'
 import { apiError, notFound } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
 import type { AuthUser } from '../auth/users'
@@ -38,6 +40,8 @@ export async function listConversations(user: AuthUser, projectId: string) {
  */
 export async function createConversation(user: AuthUser, projectId: string, body: { title?: string, kind: ConversationKind, participantIds: string[] }) {
   const role = await requireProjectRole(user, projectId)
+  // Each new conversation is a notice at every participant's sockets.
+  await consumeRate('conversation', user.id, [[useConfig().limits.conversationsPerHour, 3600]])
   const db = await useDb()
   const requested = [...new Set(body.participantIds.filter(id => id !== user.id))]
   const members = await db.select({ userId: projectMembers.userId, role: projectMembers.role, displayName: users.displayName })

@@ -169,12 +169,16 @@ export async function requireMessage(user: AuthUser, messageId: string) {
   return { row, access }
 }
 
+/** Edits and deletes share one budget: each is an event at every member, like a send. */
+const editRules = (): Array<[number, number]> => [[useConfig().limits.editsPerMinute, 60]]
+
 /** Edits keep history: the previous content goes to message_edits in the same transaction. */
 export async function editMessage(user: AuthUser, messageId: string, body: z.output<typeof EditMessageBody>) {
   const { row, access } = await requireMessage(user, messageId)
   if (row.senderId !== user.id) throw apiError('forbidden', 'Only the sender can edit a message')
   if (row.deletedAt) throw conflict('A deleted message cannot be edited')
   requireWritable(access, user)
+  await consumeRate('edit', user.id, editRules())
   const mentions = await resolveMentions(row.conversationId, user.id, body.content)
   const committed = await commitChange(row.conversationId, { statuses: writableStatuses(user) }, async (tx) => {
     const [current] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update')
@@ -194,6 +198,7 @@ export async function deleteMessage(user: AuthUser, messageId: string) {
   if (row.senderId !== user.id) throw apiError('forbidden', 'Only the sender can delete a message')
   if (row.deletedAt) return { message: (await getMessageView(await useDb(), messageId, user))! }
   requireActive(access, user)
+  await consumeRate('edit', user.id, editRules())
   const committed = await commitChange(row.conversationId, { statuses: writableStatuses(user) }, async (tx) => {
     const [updated] = await tx.update(messages).set({ deletedAt: sql`now()`, deletedBy: user.id })
       .where(and(eq(messages.id, messageId), isNull(messages.deletedAt))).returning()

@@ -3,12 +3,17 @@ import { conversationMembers, conversations, projectMembers, users } from '../..
 import { useDb } from '../../adapters/database/use-database'
 import type { UserPresence } from '../../adapters/presence/presence'
 import { usePresence } from '../../adapters/presence/use-presence'
+import { consumeRate } from '../../adapters/rate-limit'
+import { useConfig } from '../../platform/config'
 import { apiError, notFound } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
 import type { AuthUser } from '../auth/users'
 import { removeParticipant } from '../conversations/participants'
 import { requireProjectRole, requireRoleAtLeast } from './access'
 import type { ProjectRole } from './access'
+
+/** Adding and removing members share a budget: each reaches the person's sockets and every conversation they leave. */
+const memberRules = (): Array<[number, number]> => [[useConfig().limits.memberChangesPerMinute, 60]]
 
 export async function listMembers(user: AuthUser, projectId: string) {
   await requireProjectRole(user, projectId)
@@ -24,6 +29,7 @@ export async function listMembers(user: AuthUser, projectId: string) {
 /** Owners and admins add existing accounts by email (new people join through invites). */
 export async function addMember(user: AuthUser, projectId: string, body: { email: string, role: ProjectRole }) {
   requireRoleAtLeast(await requireProjectRole(user, projectId), 'owner')
+  await consumeRate('member', user.id, memberRules())
   const db = await useDb()
   const [target] = await db.select().from(users).where(sql`lower(${users.email}) = ${body.email}`)
   if (!target) throw notFound('No account with this email')
@@ -38,6 +44,7 @@ export async function addMember(user: AuthUser, projectId: string, body: { email
 /** Removes a member from the project and from each of its conversations (so they lose access at once). */
 export async function removeMember(user: AuthUser, projectId: string, userId: string) {
   requireRoleAtLeast(await requireProjectRole(user, projectId), 'owner')
+  await consumeRate('member', user.id, memberRules())
   const db = await useDb()
   const [member] = await db.select().from(projectMembers).where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
   if (!member) throw notFound('Member not found')
