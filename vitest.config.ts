@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 // Two projects: `unit` (pure domain rules and adapters) and `server` (HTTP + WS against the built app,
@@ -6,6 +7,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // app/ imports shared/ as Nuxt does (`#shared/…`): a relative value import does not survive the SSR bundle.
+        resolve: { alias: { '#shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],

@@ -1,4 +1,4 @@
-import { canonicalEmoji } from '../../shared/emoji'
+import { canonicalEmoji } from '#shared/emoji'
 import type { CompletionItem } from './completion'
 
 /** The fields of emoji-picker-element-data's records that completion reads. */

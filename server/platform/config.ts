@@ -29,6 +29,13 @@ function storageConfig() {
   return { driver: driver as 'local' | 's3', s3 }
 }
 
+/** The origin of an absolute http(s) URL, checked at start: links and origin checks use it, so a typo must fail fast. */
+function httpOrigin(name: string, raw: string): string {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`${name} must be absolute http(s) URLs, got "${raw}"`)
+  return url.origin
+}
+
 /**
  * Every setting the server reads, from plain env names (documented in the README's configuration table).
  * Nothing else in server/ reads process.env, so this file is the whole list.
@@ -50,8 +57,11 @@ export function readConfig() {
     supabaseAnonKey: process.env.SUPABASE_ANON_KEY || undefined,
     supabaseJwtSecret: process.env.SUPABASE_JWT_SECRET || undefined,
     authSecret: process.env.AUTH_SECRET || undefined,
-    publicUrl: process.env.PUBLIC_URL || undefined,
-    allowedOrigins: (process.env.ALLOWED_ORIGINS || '').split(',').map(s => s.trim()).filter(Boolean),
+    /** The origin of PUBLIC_URL (the app is served from the root of it). */
+    publicUrl: process.env.PUBLIC_URL ? httpOrigin('PUBLIC_URL', process.env.PUBLIC_URL) : undefined,
+    /** Where Nitro listens (its own PORT / NITRO_PORT), for links when neither PUBLIC_URL nor ALLOWED_ORIGINS is set. */
+    port: intEnv('PORT', intEnv('NITRO_PORT', 3000)),
+    allowedOrigins: (process.env.ALLOWED_ORIGINS || '').split(',').map(s => s.trim()).filter(Boolean).map(o => httpOrigin('ALLOWED_ORIGINS', o)),
     tokenTtlSeconds: intEnv('TOKEN_TTL_SECONDS', 900),
     sessionTtlDays: intEnv('SESSION_TTL_DAYS', 30),
     rateLimitsOff: process.env.RATE_LIMITS === 'off',

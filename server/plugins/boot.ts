@@ -6,6 +6,7 @@ import { pruneEvents } from '../domain/events/prune'
 import { SCAN_JOB } from '../domain/files/files'
 import { scanFile, sweepFiles } from '../domain/files/scan'
 import { useConfig } from '../platform/config'
+import { publicOrigin } from '../platform/origins'
 import { isApiError } from '../platform/errors'
 import { createPgBossRunner } from '../platform/jobs/pg-boss'
 import { setJobRunner, useJobs } from '../platform/jobs/use-jobs'
@@ -22,6 +23,9 @@ export default defineNitroPlugin((nitroApp) => {
   const config = useConfig()
   const log = useLogger()
   if (config.rateLimitsOff) log.warn('RATE_LIMITS=off: per-user and per-IP request rate limits are disabled')
+  if (config.production && config.databaseUrl && !config.publicUrl) {
+    log.error(`PUBLIC_URL is not set: invite and sign-up links point at ${publicOrigin()}; set it to the address people use`)
+  }
   const jobLog = log.child({ component: 'jobs' })
   const work = useDatabaseHandle().then(async (handle) => {
     await seedOnStart(handle.db, handle.mode)

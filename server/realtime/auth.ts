@@ -2,6 +2,7 @@ import { authenticateSessionCookie, authenticateToken, SESSION_COOKIE } from '..
 import type { AuthUser } from '../domain/auth/users'
 import { isSuspended } from '../domain/auth/users'
 import { useConfig } from '../platform/config'
+import { allowedOrigins } from '../platform/origins'
 
 export interface UpgradeRequest { url: string, headers: Headers }
 
@@ -18,13 +19,8 @@ function cookieValue(header: string | null, name: string): string | undefined {
   return undefined
 }
 
-/** Origins a cookie-authenticated socket may come from: ALLOWED_ORIGINS, else PUBLIC_URL, else the host itself. */
-function allowedOrigins(request: UpgradeRequest): string[] {
-  const config = useConfig()
-  if (config.allowedOrigins.length) return config.allowedOrigins
-  if (config.publicUrl) return [new URL(config.publicUrl).origin]
-  const host = request.headers.get('host')
-  return host ? [`http://${host}`, `https://${host}`] : []
+function upgradeHosts(request: UpgradeRequest): Array<string | null> {
+  return [request.headers.get('host'), useConfig().trustProxy ? request.headers.get('x-forwarded-host') : null]
 }
 
 /**
@@ -46,7 +42,7 @@ export async function authenticateUpgrade(request: UpgradeRequest): Promise<{ us
     const cookie = cookieValue(request.headers.get('cookie'), SESSION_COOKIE)
     if (!cookie) refuse(401, 'Unauthorized')
     const origin = request.headers.get('origin')
-    if (!origin || origin === 'null' || !allowedOrigins(request).includes(origin)) refuse(403, 'Forbidden origin')
+    if (!origin || origin === 'null' || !allowedOrigins(upgradeHosts(request)).includes(origin)) refuse(403, 'Forbidden origin')
     user = await authenticateSessionCookie(cookie)
   }
   if (!user) refuse(401, 'Unauthorized')

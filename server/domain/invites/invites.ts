@@ -1,11 +1,10 @@
 import type { H3Event } from 'h3'
-import { getRequestURL } from 'h3'
 import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import { invites, projectMembers, users } from '../../db/schema'
 import { useDb } from '../../adapters/database/use-database'
 import { isUniqueViolation } from '../../adapters/database/errors'
 import { useIdentity } from '../../adapters/identity/use-identity'
-import { useConfig } from '../../platform/config'
+import { publicOrigin } from '../../platform/origins'
 import { newSecret, sha256 } from '../../platform/secrets'
 import { apiError, conflict, notFound } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
@@ -16,7 +15,7 @@ import { requireProjectRole } from '../projects/access'
 import type { ProjectRole } from '../projects/access'
 
 /** Owners and admins invite any role; staff may only invite clients; clients cannot invite. */
-export async function createInvite(event: H3Event, user: AuthUser, projectId: string, body: { role: ProjectRole, expiresInHours: number, maxUses: number }) {
+export async function createInvite(user: AuthUser, projectId: string, body: { role: ProjectRole, expiresInHours: number, maxUses: number }) {
   const role = await requireProjectRole(user, projectId)
   if (role === 'client') throw apiError('forbidden', 'Clients cannot invite')
   if (role === 'staff' && body.role !== 'client') throw apiError('forbidden', 'Staff can only invite clients')
@@ -30,8 +29,7 @@ export async function createInvite(event: H3Event, user: AuthUser, projectId: st
     await appendAudit(tx, { actorId: user.id, action: 'invite.create', targetType: 'invite', targetId: created!.id, projectId, details: { role: body.role, maxUses: body.maxUses } })
     return created!
   })
-  const origin = useConfig().publicUrl ?? getRequestURL(event).origin
-  return { invite: { id: invite.id, url: `${origin}/invite/${token}`, token, expiresAt: expiresAt.toISOString(), maxUses: invite.maxUses, role: invite.role } }
+  return { invite: { id: invite.id, url: `${publicOrigin()}/invite/${token}`, token, expiresAt: expiresAt.toISOString(), maxUses: invite.maxUses, role: invite.role } }
 }
 
 function handleFromEmail(email: string): string {

@@ -6,5 +6,5 @@ export default defineEventHandler(async (event) => {
   const { projectId } = paramsValid(event, ProjectParams)
   const body = await readValid(event, CreateInviteBody)
   setResponseStatus(event, 201)
-  return createInvite(event, user, projectId, body)
+  return createInvite(user, projectId, body)
 })

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, ilike, isNull, or, sql } from 'drizzle-orm'
 import { users } from '#server/db/schema'
 import { useDb } from '#server/adapters/database/use-database'
 import { apiError, conflict, notFound } from '#server/platform/errors'
+import { publicOrigin } from '#server/platform/origins'
 import { appendAudit } from '#server/domain/audit/audit'
 import type { AuthUser, UserRow } from '#server/domain/auth/users'
 import { isSuspended, toPublicUser } from '#server/domain/auth/users'
@@ -105,7 +106,7 @@ export async function updateUserRole(admin: AuthUser, userId: string, body: { ro
  * POST /admin/users: creates an account without a password and a one-time sign-up link (7 days) through which
  * its owner sets one. The link's token is in this answer only.
  */
-export async function createUser(admin: AuthUser, body: { email: string, displayName: string, role: UserRow['role'] }, origin: string) {
+export async function createUser(admin: AuthUser, body: { email: string, displayName: string, role: UserRow['role'] }) {
   const db = await useDb()
   const base = body.email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9_.-]/g, '').slice(0, 24).padEnd(2, '0')
   const handle = `${base}-${randomBytes(2).toString('hex')}`
@@ -118,5 +119,5 @@ export async function createUser(admin: AuthUser, body: { email: string, display
     if (isUniqueViolation(error)) throw conflict('An account with this email exists')
     throw error
   })
-  return { user: toAdminUser(user), inviteUrl: `${origin}/signup/${link.token}`, expiresAt: link.expiresAt.toISOString() }
+  return { user: toAdminUser(user), inviteUrl: `${publicOrigin()}/signup/${link.token}`, expiresAt: link.expiresAt.toISOString() }
 }

@@ -5,5 +5,5 @@ export default defineEventHandler(async (event) => {
   const admin = await requireAdmin(event)
   const body = await readValid(event, CreateUserBody)
   setResponseStatus(event, 201)
-  return createUser(admin, body, useConfig().publicUrl ?? getRequestURL(event).origin)
+  return createUser(admin, body)
 })
