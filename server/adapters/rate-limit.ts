@@ -55,6 +55,33 @@ export async function penalize(name: string, key: string, points: number, second
   await limiter(name, points, seconds).penalty(key, 1).catch(() => {})
 }
 
+/**
+ * Exponential back-off per key (an account): the first `free` consecutive failures cost nothing, each one after
+ * blocks the key for 1 s, 2 s, 4 s, … up to `maxSeconds`. A success clears it. The count lives a day.
+ */
+export function backoff(name: string, free: number, maxSeconds: number) {
+  const failures = () => limiter(`${name}:failures`, 1_000_000, 86_400)
+  const blocked = () => limiter(`${name}:blocked`, 1, Math.max(1, maxSeconds))
+  return {
+    /** 429 while the key is blocked (even for the right password: the block protects the account). */
+    async check(key: string, event?: H3Event) {
+      if (useConfig().rateLimitsOff) return
+      const res = await blocked().get(key)
+      if (res && res.consumedPoints > 1 && res.msBeforeNext > 0) throw rateLimited(res, event)
+    },
+    async fail(key: string) {
+      if (useConfig().rateLimitsOff) return
+      const res = await failures().penalty(key, 1)
+      const over = res.consumedPoints - free
+      if (over > 0) await blocked().block(key, Math.min(maxSeconds, 2 ** Math.min(over - 1, 30)))
+    },
+    async clear(key: string) {
+      if (useConfig().rateLimitsOff) return
+      await Promise.all([failures().delete(key), blocked().delete(key)])
+    }
+  }
+}
+
 /** Sends: 30/min sustained with a burst of 10 (contract §6), approximated by two windows that must both pass. */
 export function sendRules(): Array<[number, number]> {
   const { sendsPerMinute, sendBurst } = useConfig().limits

@@ -75,6 +75,11 @@ export function readConfig() {
       sendsPerMinute: intEnv('SENDS_PER_MINUTE', 30),
       sendBurst: intEnv('SEND_BURST', 10),
       loginFailuresPerMinute: intEnv('LOGIN_FAILURES_PER_MINUTE', 10),
+      /** Failed sign-ins from one IP across all emails (password spraying). */
+      loginFailuresPerIpPerHour: intEnv('LOGIN_FAILURES_PER_IP_PER_HOUR', 100),
+      /** Consecutive failures on one account, from anywhere, before each next one blocks it 1 s, 2 s, 4 s, … */
+      loginBackoffAfter: intEnv('LOGIN_BACKOFF_AFTER', 5),
+      loginBackoffMaxSeconds: intEnv('LOGIN_BACKOFF_MAX_SECONDS', 900, { positive: true }),
       searchesPerMinute: intEnv('SEARCHES_PER_MINUTE', 10),
       // Budgets of the other broadcasts a user can trigger (each one reaches every member of a conversation).
       editsPerMinute: intEnv('EDITS_PER_MINUTE', 30),

@@ -15,7 +15,7 @@ let conversationId: string
 describe('rate limits and event retention', () => {
   beforeAll(async () => {
     stack = await startTestStack(dbMode(), { EVENT_RETENTION_SECONDS: '1', EVENT_PRUNE_INTERVAL_SECONDS: '1', SEND_BURST: '5', SENDS_PER_MINUTE: '30',
-      EDITS_PER_MINUTE: '3', REACTIONS_PER_MINUTE: '4', CONVERSATIONS_PER_HOUR: '2', MEMBER_CHANGES_PER_MINUTE: '2' })
+      LOGIN_BACKOFF_AFTER: '1000', EDITS_PER_MINUTE: '3', REACTIONS_PER_MINUTE: '4', CONVERSATIONS_PER_HOUR: '2', MEMBER_CHANGES_PER_MINUTE: '2' })
     f = await createProjectFixture(stack.app.baseURL, await signIn(stack.app.baseURL, ADMIN.email, ADMIN.password))
     const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'Limits', kind: 'group', participantIds: [f.client.user.id] })
     conversationId = created.body.conversation.id

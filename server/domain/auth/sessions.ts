@@ -7,7 +7,7 @@ import { preparedQuery, useDb } from '../../adapters/database/use-database'
 import type { ProviderTokens } from '../../adapters/identity/identity'
 import { useIdentity } from '../../adapters/identity/use-identity'
 import { useConfig } from '../../platform/config'
-import { checkRate, penalize } from '../../adapters/rate-limit'
+import { backoff, checkRate, penalize } from '../../adapters/rate-limit'
 import { newSecret, sha256 } from '../../platform/secrets'
 import { apiError, unauthorized } from '../../platform/errors'
 import type { AuthUser, UserRow } from './users'
@@ -55,21 +55,57 @@ export async function startSession(event: H3Event, user: UserRow, tokens?: Provi
   return { user: toPublicUser(user), token: access.token, expiresAt: access.expiresAt.toISOString() }
 }
 
-/** POST /api/auth/login: failures are rate limited per IP+email and answered after the same password work. */
-export async function signIn(event: H3Event, email: string, password: string) {
+/**
+ * Password guessing, three ways: per IP and email (one person retrying), per IP across emails (one machine
+ * trying a password on many accounts) and per account across IPs (many machines on one account, slowed down
+ * exponentially). Only failures count; a success clears the account's back-off.
+ */
+function signInGuards(event: H3Event, email: string) {
   const { limits, trustProxy } = useConfig()
   // X-Forwarded-For is client-controlled unless a proxy we trust overwrites it (TRUST_PROXY=true).
-  const rateKey = `${getRequestIP(event, { xForwardedFor: trustProxy }) ?? 'unknown'}:${email}`
-  await checkRate('login', rateKey, limits.loginFailuresPerMinute, 60, event)
+  const ip = getRequestIP(event, { xForwardedFor: trustProxy }) ?? 'unknown'
+  const account = email.toLowerCase()
+  const perAccount = backoff('login-account', limits.loginBackoffAfter, limits.loginBackoffMaxSeconds)
+  return {
+    async check() {
+      await checkRate('login', `${ip}:${account}`, limits.loginFailuresPerMinute, 60, event)
+      await checkRate('login-ip', ip, limits.loginFailuresPerIpPerHour, 3600, event)
+      await perAccount.check(account, event)
+    },
+    async failed() {
+      await Promise.all([
+        penalize('login', `${ip}:${account}`, limits.loginFailuresPerMinute, 60),
+        penalize('login-ip', ip, limits.loginFailuresPerIpPerHour, 3600),
+        perAccount.fail(account)
+      ])
+    },
+    succeeded: () => perAccount.clear(account)
+  }
+}
+
+/**
+ * Checks a password for sign-in (and for joining through an invite with an existing account): the same password
+ * work whether or not the account exists, and the same answer for an unknown email and a wrong password.
+ */
+export async function verifyCredentials(event: H3Event, email: string, password: string) {
+  const guards = signInGuards(event, email)
+  await guards.check()
   const checked = await useIdentity().checkPassword(email, password)
   const db = await useDb()
   const [user] = checked ? await db.select().from(users).where(eq(users.id, checked.userId)) : []
   if (!user) {
-    await penalize('login', rateKey, limits.loginFailuresPerMinute, 60)
+    await guards.failed()
     throw unauthorized('Invalid email or password')
   }
+  await guards.succeeded()
   if (isSuspended(user)) throw apiError('suspended', 'Your account is suspended')
-  return startSession(event, user, checked?.tokens)
+  return { user, tokens: checked?.tokens }
+}
+
+/** POST /api/auth/login. */
+export async function signIn(event: H3Event, email: string, password: string) {
+  const { user, tokens } = await verifyCredentials(event, email, password)
+  return startSession(event, user, tokens)
 }
 
 /** Revokes the caller's session (its tokens stop working at once) and clears the cookie. */
