@@ -5,7 +5,7 @@ import { usePresence } from '../adapters/presence/use-presence'
 import type { AuthUser } from '../domain/auth/users'
 import { toPublicUser } from '../domain/auth/users'
 import { listParticipationsOf } from '../domain/conversations/conversations'
-import { conversationChannel, presenceChannel, userChannel } from '../domain/events/channels'
+import { clientPresenceChannel, conversationChannel, teamPresenceChannel, userChannel } from '../domain/events/channels'
 import { publishToUsers } from '../domain/events/publish'
 import { useConfig } from '../platform/config'
 import { useLogger } from '../platform/logger'
@@ -35,10 +35,12 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
   // One presence call registers the socket, says whether the user was online already and lists their sockets.
   const presence = await usePresence().connect(user.id, connection.id, 'online').catch(() => undefined)
   enforceSocketCap(user.id, presence?.connectionIds ?? connectionsOf(user.id).map(c => c.id))
-  const { conversationIds, projectIds } = await listParticipationsOf(user.id)
+  const { conversationIds, memberships } = await listParticipationsOf(user.id)
   await Promise.all([
     join(connection, userChannel(user.id)),
-    ...projectIds.map(id => join(connection, presenceChannel(id))),
+    ...memberships.map(m => join(connection, teamPresenceChannel(m.projectId))),
+    // Clients' presence only to owners and staff (contract §1: a client sees nothing of the other clients).
+    ...memberships.filter(m => m.role !== 'client').map(m => join(connection, clientPresenceChannel(m.projectId))),
     ...conversationIds.map(id => join(connection, conversationChannel(id), id))
   ])
   const heartbeatMs = useConfig().realtime.heartbeatMs
@@ -48,7 +50,7 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
   // Announce only changes of the user's overall status: a second tab coming online is not news. This socket
   // was just registered as online, so that is the user's status now.
   if (presence?.before !== 'online') {
-    broadcastPresence(user.id, { status: 'online', lastSeenAt: new Date().toISOString() }, projectIds).catch(() => {})
+    broadcastPresence(user.id, { status: 'online', lastSeenAt: new Date().toISOString() }, memberships).catch(() => {})
   }
   return connection
 }

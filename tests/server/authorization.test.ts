@@ -305,7 +305,9 @@ describe('authorization', () => {
       expect(res.body).not.toHaveProperty('conversation')
     })
 
-    it('a client cannot open a DM with another client (403 forbidden)', async () => {
+    it('a client cannot open a DM with another client (403 forbidden where they can see them, else 404)', async () => {
+      const shared = await A.f.staff.api.post(`/projects/${A.f.project.id}/conversations`, { title: 'Two clients', kind: 'group', participantIds: [A.f.client.user.id, A.f.client2.user.id] })
+      expect(shared.status).toBe(201)
       const res = await A.f.client.api.post(`/projects/${A.f.project.id}/conversations`, { kind: 'dm', participantIds: [A.f.client2.user.id] })
       expectError(res, 403, 'forbidden')
     })

@@ -55,6 +55,27 @@ describe('projects, members and invites', () => {
     expect(byId[f.client.user.id]).toMatchObject({ role: 'client', presence: 'offline' })
   })
 
+  it('shows a client the owners, the staff and the people of their own conversations, never the other clients', async () => {
+    const g = await createProjectFixture(baseURL(), await signInAdmin())
+    const third = await inviteUser(g.staff.api, g.project.id, 'client', 'client3')
+    const ids = async (actor: { api: { get: (path: string) => Promise<{ body: any }> } }) =>
+      new Set<string>((await actor.api.get(`/projects/${g.project.id}/members`)).body.members.map((m: any) => m.userId))
+    const everyone = [g.owner, g.staff, g.client, g.client2, third].map(a => a.user.id)
+    expect([...await ids(g.staff)].sort()).toEqual([...everyone].sort())
+    expect([...await ids(g.client)].sort()).toEqual([g.owner.user.id, g.staff.user.id, g.client.user.id].sort())
+    // Sharing a conversation makes two clients visible to each other, and only them; leaving it hides them again.
+    const shared = (await g.staff.api.post(`/projects/${g.project.id}/conversations`, { title: 'Both', kind: 'group', participantIds: [g.client.user.id, g.client2.user.id] })).body.conversation.id
+    expect(await ids(g.client)).toContain(g.client2.user.id)
+    expect(await ids(g.client)).not.toContain(third.user.id)
+    expect(await ids(g.client2)).toContain(g.client.user.id)
+    const admin = await signInAdmin()
+    expect((await admin.api.del(`/admin/conversations/${shared}/participants/${g.client2.user.id}?reason=test`)).status).toBeLessThan(300)
+    expect(await ids(g.client)).not.toContain(g.client2.user.id)
+    // A client naming a client they cannot see gets 404, as for any id they may not see.
+    const dm = await g.client.api.post(`/projects/${g.project.id}/conversations`, { kind: 'dm', participantIds: [third.user.id] })
+    expect(dm.status).toBe(404)
+  })
+
   it('shows an invite token once and stores only its hash; the URL carries the token', async () => {
     const res = await f.owner.api.post(`/projects/${f.project.id}/invites`, { role: 'staff', expiresInHours: 1, maxUses: 2 })
     expect(res.status).toBe(201)

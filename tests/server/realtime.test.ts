@@ -144,6 +144,20 @@ describe('the WebSocket endpoint', () => {
     expect(stranger.frames.some(fr => fr.type === 'presence' && fr.data.userId === f.client2.user.id)).toBe(false)
   })
 
+  it('shows a client the presence of the project\'s owners and staff, never that of the other clients', async () => {
+    const g = await createProjectFixture(baseURL(), await signInAdmin())
+    const client = await wsConnect(baseURL(), { token: g.client.token })
+    const staff = await wsConnect(baseURL(), { token: g.staff.token })
+    const isPresenceOf = (userId: string) => (fr: Frame) => fr.type === 'presence' && fr.data.userId === userId && fr.data.status === 'online'
+    await wsConnect(baseURL(), { token: g.client2.token })
+    await staff.next(isPresenceOf(g.client2.user.id))
+    // The owner comes online after client2: once the client hears of the owner, client2's news would have come first.
+    await wsConnect(baseURL(), { token: g.owner.token })
+    await client.next(isPresenceOf(g.owner.user.id))
+    expect(client.frames.some(fr => fr.type === 'presence' && fr.data.userId === g.client2.user.id)).toBe(false)
+    expect(client.frames.some(isPresenceOf(g.staff.user.id))).toBe(true)
+  })
+
   it('coalesces presence toggles per user: 100 frames are the first change and the last state', async () => {
     const watcher = await wsConnect(baseURL(), { token: f.owner.token })
     const toggler = await wsConnect(baseURL(), { token: f.staff.token })

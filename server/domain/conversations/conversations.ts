@@ -8,7 +8,8 @@ import { apiError, notFound } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
 import type { AuthUser } from '../auth/users'
 import { publishToUsers } from '../events/publish'
-import { requireProjectRole, requireRoleAtLeast } from '../projects/access'
+import { requireProjectRole, requireRoleAtLeast, visibleMembers } from '../projects/access'
+import type { ProjectMembership } from '../projects/access'
 import { requireConversation } from './access'
 import { toConversation } from './views'
 
@@ -44,8 +45,10 @@ export async function createConversation(user: AuthUser, projectId: string, body
   await consumeRate('conversation', user.id, [[useConfig().limits.conversationsPerHour, 3600]])
   const db = await useDb()
   const requested = [...new Set(body.participantIds.filter(id => id !== user.id))]
+  // Only the members the caller may see: naming a client a client cannot see is a foreign id like any other.
   const members = await db.select({ userId: projectMembers.userId, role: projectMembers.role, displayName: users.displayName })
-    .from(projectMembers).innerJoin(users, eq(users.id, projectMembers.userId)).where(eq(projectMembers.projectId, projectId))
+    .from(projectMembers).innerJoin(users, eq(users.id, projectMembers.userId))
+    .where(and(eq(projectMembers.projectId, projectId), visibleMembers(user.id, role, projectId)))
   const byId = new Map(members.map(m => [m.userId, m]))
   // Someone outside the project is a foreign id: 404, like any other id the caller may not see.
   if (requested.some(id => !byId.has(id))) throw notFound('User not found')
@@ -125,11 +128,15 @@ const PARTICIPATIONS_SQL = `
   SELECT
     (SELECT coalesce(string_agg(conversation_id::text, ','), '') FROM switchboard.conversation_members
       WHERE user_id = $1 AND left_at IS NULL) AS conversations,
-    (SELECT coalesce(string_agg(project_id::text, ','), '') FROM switchboard.project_members WHERE user_id = $1) AS projects`
+    (SELECT coalesce(string_agg(project_id::text || ':' || role, ','), '') FROM switchboard.project_members WHERE user_id = $1) AS projects`
 
 /** The conversations a user takes part in and their projects, for the subscriptions of a new socket. */
-export async function listParticipationsOf(userId: string): Promise<{ conversationIds: string[], projectIds: string[] }> {
+export async function listParticipationsOf(userId: string): Promise<{ conversationIds: string[], memberships: ProjectMembership[] }> {
   const { rows: [row] } = await (await useDatabaseHandle()).hotQuery(PARTICIPATIONS_SQL, [userId])
   const ids = (list: unknown) => (typeof list === 'string' && list ? list.split(',') : [])
-  return { conversationIds: ids(row?.conversations), projectIds: ids(row?.projects) }
+  const memberships = ids(row?.projects).map((pair) => {
+    const [projectId, role] = pair.split(':') as [string, ProjectMembership['role']]
+    return { projectId, role }
+  })
+  return { conversationIds: ids(row?.conversations), memberships }
 }

@@ -2,7 +2,8 @@ import type { BusEnvelope, EventOf, PersistedEvent } from '../../../shared/schem
 import type { FileInfo } from '../../../shared/types'
 import { useBus } from '../../adapters/bus/use-bus'
 import { useLogger } from '../../platform/logger'
-import { conversationChannel, presenceChannel, userChannel } from './channels'
+import { clientPresenceChannel, conversationChannel, teamPresenceChannel, userChannel } from './channels'
+import type { ProjectMembership } from '../projects/access'
 
 /**
  * Hands an event to the bus for live delivery, serialized once for every instance and socket. Never awaited by
@@ -30,9 +31,9 @@ export function publishToUsers(userIds: string[], envelope: EventOf<'conversatio
   for (const userId of userIds) publish(userChannel(userId), envelope)
 }
 
-/** A user's aggregated presence, to each project they are in (only people sharing a project see it). */
-export function publishPresence(projectIds: string[], event: EventOf<'presence'>) {
-  for (const projectId of projectIds) publish(presenceChannel(projectId), event)
+/** A user's aggregated presence, to each project they are in, on the channel their role there may be seen on. */
+export function publishPresence(memberships: ProjectMembership[], event: EventOf<'presence'>) {
+  for (const { projectId, role } of memberships) publish(role === 'client' ? clientPresenceChannel(projectId) : teamPresenceChannel(projectId), event)
 }
 
 /**

@@ -9,18 +9,19 @@ import { apiError, notFound } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
 import type { AuthUser } from '../auth/users'
 import { removeParticipant } from '../conversations/participants'
-import { requireProjectRole, requireRoleAtLeast } from './access'
+import { requireProjectRole, requireRoleAtLeast, visibleMembers } from './access'
 import type { ProjectRole } from './access'
 
 /** Adding and removing members share a budget: each reaches the person's sockets and every conversation they leave. */
 const memberRules = (): Array<[number, number]> => [[useConfig().limits.memberChangesPerMinute, 60]]
 
+/** The members the caller may see, with role and presence: everyone for owners and staff, less for clients. */
 export async function listMembers(user: AuthUser, projectId: string) {
-  await requireProjectRole(user, projectId)
+  const role = await requireProjectRole(user, projectId)
   const db = await useDb()
   const rows = await db.select({ userId: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl, handle: users.handle, role: projectMembers.role })
     .from(projectMembers).innerJoin(users, eq(users.id, projectMembers.userId))
-    .where(eq(projectMembers.projectId, projectId)).orderBy(asc(users.displayName))
+    .where(and(eq(projectMembers.projectId, projectId), visibleMembers(user.id, role, projectId))).orderBy(asc(users.displayName))
   // Presence is best-effort: a Redis outage must not break the member list.
   const presence = rows.length ? await usePresence().get(rows.map(r => r.userId)).catch(() => ({} as Record<string, UserPresence>)) : {}
   return { members: rows.map(r => ({ ...r, presence: presence[r.userId]?.status ?? 'offline' })) }

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../adapters/database/errors'
 import { conflict } from '../../platform/errors'
 import { appendAudit } from '../audit/audit'
 import type { AuthUser } from '../auth/users'
+import type { ProjectMembership } from './access'
 
 // Unread messages over the caller's own conversations of the project, counted as listConversations does per
 // conversation (not their own, not deleted, after their read mark, archived conversations left out).
@@ -49,9 +50,8 @@ export async function createProject(user: AuthUser, body: { name: string, slug: 
   }
 }
 
-/** Ids of the projects the user is a member of (their presence goes to these projects' channels). */
-export async function listProjectIdsOf(userId: string): Promise<string[]> {
+/** The projects the user is a member of, with their role (their presence goes to these projects' channels). */
+export async function listMembershipsOf(userId: string): Promise<ProjectMembership[]> {
   const db = await useDb()
-  const rows = await db.select({ projectId: projectMembers.projectId }).from(projectMembers).where(eq(projectMembers.userId, userId))
-  return rows.map(r => r.projectId)
+  return db.select({ projectId: projectMembers.projectId, role: projectMembers.role }).from(projectMembers).where(eq(projectMembers.userId, userId))
 }
