@@ -8,7 +8,7 @@ const CHROMIUM = {
 }
 export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: devices['Pixel 7'].userAgent }
 // Not here: specs about the sidebar beside an open conversation (realtime.spec.ts), and the hover toolbar.
-const PHONE_SPECS = ['**/phone.spec.ts', '**/unread-divider.spec.ts', '**/accessibility.spec.ts', '**/message-list.spec.ts', '**/outbox-states.spec.ts', '**/attention.spec.ts', '**/project-list.spec.ts', '**/composer.spec.ts', '**/attachments.spec.ts']
+const PHONE_SPECS = ['**/phone.spec.ts', '**/unread-divider.spec.ts', '**/accessibility.spec.ts', '**/message-list.spec.ts', '**/outbox-states.spec.ts', '**/attention.spec.ts', '**/project-list.spec.ts', '**/composer.spec.ts', '**/attachments.spec.ts', '**/security-headers.spec.ts']
 
 export default defineConfig({
   testDir: 'tests/e2e',
