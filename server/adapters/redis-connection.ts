@@ -7,7 +7,8 @@ let client: Redis | undefined
 export function getRedis(): Redis | undefined {
   const config = useConfig()
   if (!config.redisUrl) return undefined
-  client ??= new Redis(config.redisUrl, {
+  if (client) return client
+  client = new Redis(config.redisUrl, {
     keyPrefix: config.redisPrefix,
     // Commands queue while reconnecting instead of failing at once; a Redis restart is survived, not fatal.
     maxRetriesPerRequest: 2,
@@ -16,6 +17,8 @@ export function getRedis(): Redis | undefined {
     // Commands of one event-loop turn (a wave of socket openings, a batch's rate checks) share one write.
     enableAutoPipelining: true
   })
+  // Once, where the client is made: this function runs for every limiter and store that needs Redis, and a
+  // listener per call was the MaxListenersExceededWarning of every run with Redis.
   client.on('error', () => {})
   return client
 }
