@@ -18,9 +18,9 @@ export const GraphemeText = (min: number, max: number) => z.string()
     // Never fewer graphemes than UTF-16 units, and a non-empty string has at least one: most messages are
     // decided without segmenting them (this runs on every send).
     const fits = s.length <= max
-    const longEnough = min <= 1 ? s.length >= min : graphemeLength(s) >= min
+    const longEnough = min <= 1 ? s.length >= min : graphemeLength(s, min) >= min
     if (!longEnough) ctx.addIssue({ code: 'custom', message: `must be at least ${min} characters` })
-    if (!fits && graphemeLength(s) > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` })
+    if (!fits && graphemeLength(s, max) > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` })
   })
 
 /** A display name: NFC, bidi controls and stray invisible characters removed (shared/text.ts), 1-80 characters. */
@@ -28,7 +28,7 @@ export const DisplayName = z.string()
   .refine(s => !s.includes('\u0000'), 'must not contain NUL bytes')
   .transform(normalizeName)
   .refine(s => s.length > 0, 'must contain visible characters')
-  .refine(s => graphemeLength(s) <= 80, 'must be at most 80 characters')
+  .refine(s => graphemeLength(s, 80) <= 80, 'must be at most 80 characters')
 
 /** Query-string integers: digits only, so "1e3", "-0" or "12abc" are refused rather than coerced. */
 export const QueryInt = (min: number, max: number) => z.string()

@@ -1,6 +1,18 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DisplayName, GraphemeText } from '../../shared/schemas/common'
 import { graphemeLength, normalizeName } from '../../shared/text'
+import { NASTY_PIECES, configureFuzz } from '../helpers/fuzz'
+
+configureFuzz(300)
+const wholeCount = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length
+// Long enough to cross several of graphemeLength's slices, with clusters (flags, ZWJ sequences, runs of
+// combining marks) that straddle their edges.
+const longText = fc.array(fc.oneof(
+  fc.constantFrom(...NASTY_PIECES, '🇫🇷', '🇫', '❤️‍🔥', '\u0915\u094D\u0937', '\uD83C'),
+  fc.constantFrom('\u0301', '🇫🇷', 'é', '\u200D').chain(piece => fc.integer({ min: 1, max: 600 }).map(n => piece.repeat(n))),
+  fc.string({ unit: 'binary', maxLength: 40 })
+), { maxLength: 120 }).map(pieces => pieces.join(''))
 
 describe('graphemeLength (contract §6 counts user-perceived characters)', () => {
   it('counts an emoji as one character, whatever its code units', () => {
@@ -20,6 +32,27 @@ describe('graphemeLength (contract §6 counts user-perceived characters)', () =>
     expect(content.safeParse('😀'.repeat(5001)).success).toBe(false)
     expect(content.safeParse('a'.repeat(5001)).success).toBe(false)
     expect(content.safeParse('   ').success).toBe(false)
+  })
+
+  it('counts long text in slices exactly as one pass over the whole text does', () => {
+    fc.assert(fc.property(longText, text => graphemeLength(text) === wholeCount(text)))
+  })
+
+  it('stops counting past atMost, and never reports a text past the limit as within it', () => {
+    fc.assert(fc.property(longText, fc.nat({ max: 3000 }), (text, atMost) => {
+      const bounded = graphemeLength(text, atMost)
+      const exact = wholeCount(text)
+      return exact <= atMost ? bounded === exact : bounded > atMost
+    }))
+  })
+
+  it('checks 120,000 non-ASCII characters against a limit without stalling the event loop (it took 5 s)', () => {
+    const content = GraphemeText(1, 5000)
+    const started = performance.now()
+    expect(content.safeParse('é'.repeat(120_000)).success).toBe(false)
+    expect(DisplayName.safeParse('é'.repeat(120_000)).success).toBe(false)
+    expect(graphemeLength('é'.repeat(120_000))).toBe(120_000)
+    expect(performance.now() - started).toBeLessThan(1500)
   })
 })
 

@@ -102,7 +102,7 @@ async function checkSend(user: AuthUser, access: ConversationAccess, body: z.out
   requireWritable(access, user)
   // Characters as people count them (grapheme clusters), as the schema does: 2,600 emoji are 2,600 characters.
   const maxChars = useConfig().limits.messageMaxChars
-  if (body.content.length > maxChars && graphemeLength(body.content) > maxChars) throw invalid('content', `content must be at most ${maxChars} characters`)
+  if (body.content.length > maxChars && graphemeLength(body.content, maxChars) > maxChars) throw invalid('content', `content must be at most ${maxChars} characters`)
   await requireDeliverable(access, user.id)
   await consumeRate('send', user.id, sendRules())
   const db = await useDb()
