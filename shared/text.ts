@@ -61,7 +61,8 @@ export function normalizeName(name: string): string {
     if (joiner === '\u200D') return EMOJI.test(before) && EMOJI.test(after) ? joiner : ''
     return SCRIPT_LETTER.test(before) && SCRIPT_LETTER.test(after) ? joiner : ''
   })
-  return cleaned.replace(/\s+/gu, ' ').trim()
+  // NFC again: a character removed above may have stood between a letter and its accent ("e\u200B\u0301").
+  return cleaned.replace(/\s+/gu, ' ').trim().normalize('NFC')
 }
 
 function codePointBefore(text: string, offset: number): number {

@@ -8,7 +8,9 @@ const MIME = /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/
  * control or bidi-override characters. It is display text: storage keys never derive from it.
  */
 export const FileName = z.string().max(1024)
-  .transform(s => (s.split(/[/\\]/).pop() ?? '').normalize('NFC').replace(/[\p{Cc}\p{Cf}]/gu, '').trim().replace(/^\.+/, ''))
+  // Characters go before NFC (one may stand between a letter and its accent), and dots and spaces go from the
+  // front together: stripping one must not leave the other at the start (". .a" is "a", not " .a").
+  .transform(s => (s.split(/[/\\]/).pop() ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').normalize('NFC').replace(/^[\s.]+/u, '').trimEnd())
   .pipe(z.string().min(1, 'fileName must name a file').max(255))
 
 export const CreateFileBody = z.strictObject({

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DisplayName, GraphemeText } from '../../shared/schemas/common'
+import { FileName } from '../../shared/schemas/files'
 import { graphemeLength, normalizeName } from '../../shared/text'
 import { NASTY_PIECES, configureFuzz } from '../helpers/fuzz'
 
@@ -75,10 +76,25 @@ describe('display names', () => {
     expect(normalizeName('  two   spaces\n')).toBe('two spaces')
   })
 
+  it('are NFC even when a removed character stood between a letter and its accent (found by schema-fuzz)', () => {
+    expect(normalizeName('Rene\u200B\u0301')).toBe('René')
+    expect(normalizeName('a\u200D\u0301')).toBe('\u00E1')
+  })
+
   it('are refused when nothing visible is left, and limited to 80 characters', () => {
     expect(DisplayName.safeParse('\u202E\u200B').success).toBe(false)
     expect(DisplayName.safeParse('x'.repeat(81)).success).toBe(false)
     expect(DisplayName.safeParse('😀'.repeat(80)).success).toBe(true)
     expect(DisplayName.parse('\u202Eevil')).toBe('evil')
+  })
+})
+
+describe('file names', () => {
+  it('come out the same when read again: no dot or space is left at the front, NFC after stripping (found by schema-fuzz)', () => {
+    expect(FileName.parse('. a.txt')).toBe('a.txt')
+    expect(FileName.safeParse('. .').success).toBe(false)
+    expect(FileName.parse(' ..\u200Bx')).toBe('x')
+    expect(FileName.parse('Rene\u200B\u0301.pdf')).toBe('Ren\u00E9.pdf')
+    expect(FileName.parse('../../etc/passwd')).toBe('passwd')
   })
 })
