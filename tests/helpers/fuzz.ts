@@ -12,6 +12,9 @@ export function configureFuzz(numRuns: number) {
   })
 }
 
+/** A property's own run count, which FC_RUNS overrides like the global one. */
+export const runs = (numRuns: number) => ({ numRuns: Number(process.env.FC_RUNS ?? numRuns) })
+
 /** Characters that break naive text handling: NUL, lone surrogates, bidi controls, zero-width, combining marks. */
 export const NASTY_PIECES = [
   '\u0000', '\uD800', '\uDFFF', '\uDBFF\uDFFF', '\u202E', '\u2066', '\u2069', '\u200E', '\u061C', '\u200B', '\u200C',

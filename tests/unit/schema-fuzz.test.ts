@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { configureFuzz, mutated, textEdits } from '../helpers/fuzz'
+import { configureFuzz, mutated, runs, textEdits } from '../helpers/fuzz'
 
 // Every zod schema exported from shared/schemas (REST bodies and queries, socket frames, bus envelopes), fuzzed:
 // no input may make safeParse throw, a refusal names its issues, and what is accepted is a fixed point — fed
@@ -220,7 +220,7 @@ describe('schema fuzz', () => {
     it('never throws on text edits of a valid sample, and what it accepts parses to itself again', () => {
       const edits = (SAMPLES[name] ?? []).map(textEdits).filter(a => a !== undefined)
       if (!edits.length) return
-      fc.assert(fc.property(fc.oneof(...edits), input => check(schema, input)), { numRuns: Number(process.env.FC_RUNS ?? 200) })
+      fc.assert(fc.property(fc.oneof(...edits), input => check(schema, input)), runs(200))
     })
 
     it('is a fixed point on every valid sample', () => {
