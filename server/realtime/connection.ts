@@ -10,6 +10,7 @@ import { publishToUsers } from '../domain/events/publish'
 import { useConfig } from '../platform/config'
 import { useLogger } from '../platform/logger'
 import { isApiError, zodIssues } from '../platform/errors'
+import { parseClientJson } from '../platform/json'
 import { CLOSE_TOO_MANY, connections, connectionsOf, join, leaveAll, sendFrame } from './hub'
 import type { Connection } from './hub'
 import { runOp } from './ops'
@@ -82,7 +83,7 @@ export async function handleFrame(connection: Connection, text: string) {
   connection.lastActivity = Date.now()
   let json: unknown
   try {
-    json = JSON.parse(text)
+    json = parseClientJson(text)
   } catch {
     sendFrame(connection, { type: 'error', error: { code: 'validation_failed', message: 'Frame is not valid JSON' } })
     return

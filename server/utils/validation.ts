@@ -2,6 +2,7 @@ import type { H3Event } from 'h3'
 import { getQuery, getRequestHeader, getRouterParams, readRawBody } from 'h3'
 import type { z } from 'zod'
 import { apiError, validationFailed } from '../platform/errors'
+import { parseClientJson } from '../platform/json'
 
 // Bodies are small JSON documents; anything bigger is refused before parsing.
 const MAX_JSON_BODY_BYTES = 256 * 1024
@@ -18,7 +19,7 @@ export async function readValid<S extends z.ZodType>(event: H3Event, schema: S):
   let parsed: unknown = {}
   if (raw && raw.trim() !== '') {
     try {
-      parsed = JSON.parse(raw)
+      parsed = parseClientJson(raw)
     } catch {
       throw apiError('validation_failed', 'Body is not valid JSON', { issues: [{ path: '', message: 'Invalid JSON' }] }, 400)
     }
