@@ -128,7 +128,7 @@ const SAMPLES: Record<string, unknown[]> = {
   // messages.ts
   ClientId: ['c-1:2.3'],
   EditMessageBody: [{ content: 'edited' }],
-  Emoji: ['👍', ':tada:'],
+  Emoji: ['👍', '❤️'],
   HistoryQuery: [{ before: '10', limit: '20' }, { after: '0' }],
   MessageContent: ['hello'],
   ReactionBody: [{ emoji: '🎉' }],
@@ -152,7 +152,7 @@ const SAMPLES: Record<string, unknown[]> = {
     { type: 'message:edit', id: 'e', data: { messageId: U1, content: 'edited' } },
     { type: 'message:delete', id: 'd', data: { messageId: U1 } },
     { type: 'reaction:add', id: 'ra', data: { messageId: U1, emoji: '👍' } },
-    { type: 'reaction:remove', data: { messageId: U1, emoji: ':tada:' } },
+    { type: 'reaction:remove', data: { messageId: U1, emoji: '🚀' } },
     { type: 'typing', data: { conversationId: U1, typing: false } },
     { type: 'read', id: 'r', data: { conversationId: U1, seq: 2_147_483_647 } },
     { type: 'presence', id: 'p', data: { status: 'away' } },
