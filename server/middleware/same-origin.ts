@@ -1,6 +1,5 @@
 import { apiError } from '../platform/errors'
-import { allowedOrigins } from '../platform/origins'
-import { useConfig } from '../platform/config'
+import { isAllowedOrigin } from '../platform/origins'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -16,9 +15,7 @@ export default defineEventHandler((event) => {
   if (getRequestHeader(event, 'authorization')?.toLowerCase().startsWith('bearer ')) return
   const origin = getRequestHeader(event, 'origin')
   if (origin !== undefined) {
-    const hosts = [getRequestHeader(event, 'host')]
-    if (useConfig().trustProxy) hosts.push(getRequestHeader(event, 'x-forwarded-host'))
-    if (origin !== 'null' && allowedOrigins(hosts).includes(origin)) return
+    if (isAllowedOrigin(origin, name => getRequestHeader(event, name))) return
     throw apiError('forbidden', 'Cross-site request refused')
   }
   const site = getRequestHeader(event, 'sec-fetch-site')

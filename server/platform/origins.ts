@@ -14,15 +14,15 @@ export function publicOrigin(): string {
 }
 
 /**
- * Origins that may act with the session cookie (WebSocket upgrades, unsafe REST requests): ALLOWED_ORIGINS,
- * and PUBLIC_URL's origin; with neither set, the request's own host (and X-Forwarded-Host behind a trusted
- * proxy). The host is safe here, unlike in links: a browser sends the Host of the site it is talking to, so a
- * page elsewhere cannot make its Origin match it.
+ * Whether a request from `origin` may act with the session cookie (WebSocket upgrades, unsafe REST requests):
+ * ALLOWED_ORIGINS and PUBLIC_URL's origin; with neither set, the request's own host (and X-Forwarded-Host behind
+ * a trusted proxy). The host is safe here, unlike in links: a browser sends the Host of the site it is talking
+ * to, so a page elsewhere cannot make its Origin match it. `header` reads one request header.
  */
-export function allowedOrigins(hosts: Array<string | null | undefined>): string[] {
+export function isAllowedOrigin(origin: string | null | undefined, header: (name: string) => string | null | undefined): boolean {
+  if (!origin || origin === 'null') return false
   const config = useConfig()
-  const origins = [...config.allowedOrigins]
-  if (config.publicUrl) origins.push(config.publicUrl)
-  if (origins.length) return origins
-  return hosts.flatMap(host => host ? [`http://${host}`, `https://${host}`] : [])
+  if (config.allowedOrigins.length || config.publicUrl) return config.allowedOrigins.includes(origin) || origin === config.publicUrl
+  const hosts = [header('host'), config.trustProxy ? header('x-forwarded-host') : undefined]
+  return hosts.some(host => host && (origin === `http://${host}` || origin === `https://${host}`))
 }

@@ -1,8 +1,7 @@
 import { authenticateSessionCookie, authenticateToken, SESSION_COOKIE } from '../domain/auth/sessions'
 import type { AuthUser } from '../domain/auth/users'
 import { isSuspended } from '../domain/auth/users'
-import { useConfig } from '../platform/config'
-import { allowedOrigins } from '../platform/origins'
+import { isAllowedOrigin } from '../platform/origins'
 
 export interface UpgradeRequest { url: string, headers: Headers }
 
@@ -17,10 +16,6 @@ function cookieValue(header: string | null, name: string): string | undefined {
     if (key === name) return decodeURIComponent(rest.join('='))
   }
   return undefined
-}
-
-function upgradeHosts(request: UpgradeRequest): Array<string | null> {
-  return [request.headers.get('host'), useConfig().trustProxy ? request.headers.get('x-forwarded-host') : null]
 }
 
 /**
@@ -42,7 +37,7 @@ export async function authenticateUpgrade(request: UpgradeRequest): Promise<{ us
     const cookie = cookieValue(request.headers.get('cookie'), SESSION_COOKIE)
     if (!cookie) refuse(401, 'Unauthorized')
     const origin = request.headers.get('origin')
-    if (!origin || origin === 'null' || !allowedOrigins(upgradeHosts(request)).includes(origin)) refuse(403, 'Forbidden origin')
+    if (!isAllowedOrigin(origin, name => request.headers.get(name))) refuse(403, 'Forbidden origin')
     user = await authenticateSessionCookie(cookie)
   }
   if (!user) refuse(401, 'Unauthorized')
