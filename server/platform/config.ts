@@ -109,7 +109,7 @@ export function readConfig() {
       /** Most sends committed together in one statement (group commit); 0 commits every send on its own. */
       sendBatchMax: intEnv('SEND_BATCH_MAX', 256),
       /** Batches written at once, on as many pooled connections, never two with the same conversation. */
-      sendBatchesInFlight: intEnv('SEND_BATCHES_IN_FLIGHT', 2, { positive: true }),
+      sendBatchesInFlight: intEnv('SEND_BATCHES_IN_FLIGHT', 4, { positive: true }),
       /**
        * How long an instance trusts a sender's access to a conversation without asking the database again. Only a
        * hint: the batch statement checks participation itself, and a refused send is checked afresh. 0 = off.
@@ -139,7 +139,9 @@ export function readConfig() {
       /** Presence changes a client asks for are announced at most once per window per user (the last state wins). */
       presenceCoalesceMs: intEnv('PRESENCE_COALESCE_MS', 1000, { positive: true }),
       /** A user's read receipts for one conversation are broadcast at most once per window (the furthest mark wins). */
-      readCoalesceMs: intEnv('READ_COALESCE_MS', 1000, { positive: true })
+      readCoalesceMs: intEnv('READ_COALESCE_MS', 1000, { positive: true }),
+      /** How long a bus channel no local socket follows stays subscribed, for the next socket that wants it (0: none). */
+      topicLingerMs: intEnv('WS_TOPIC_LINGER_MS', 30_000)
     },
     // ClamAV's clamd, spoken to over INSTREAM (server/adapters/scanner). Neither socket nor host → no virus scan.
     scanner: {

@@ -37,6 +37,8 @@ interface Topic {
   connections: Set<Connection>
   sequencer: Sequencer | null
   unsubscribe: Promise<() => Promise<void>>
+  /** Set while the topic has no sockets: when it fires, the bus subscription goes (see leaveChannel). */
+  lingering?: NodeJS.Timeout
 }
 
 const EPHEMERAL = new Set(['typing', 'read', 'presence', 'notification', 'file:updated'])
@@ -201,6 +203,10 @@ export async function join(connection: Connection, channel: string, conversation
     }
     topics.set(channel, topic)
   }
+  if (topic.lingering) {
+    clearTimeout(topic.lingering)
+    topic.lingering = undefined
+  }
   topic.connections.add(connection)
   connection.channels.add(channel)
   if (conversationId) connection.conversations.add(conversationId)
@@ -213,11 +219,22 @@ function leaveChannel(connection: Connection, channel: string) {
   const topic = topics.get(channel)
   if (!topic) return
   topic.connections.delete(connection)
-  if (topic.connections.size === 0) {
+  if (topic.connections.size > 0 || topic.lingering) return
+  // An emptied topic keeps its bus subscription and sequencer for WS_TOPIC_LINGER_MS: the next socket to want
+  // it (a reconnect, a reload, the next tab, a client that subscribes and drops conversations as it navigates)
+  // then costs no SUBSCRIBE / UNSUBSCRIBE pair and no head read. Reconnect storms are made of exactly that.
+  const drop = () => {
+    if (topics.get(channel) !== topic || topic.connections.size > 0) return
     topics.delete(channel)
     topic.sequencer?.stop()
     topic.unsubscribe.then(unsubscribe => unsubscribe()).catch(() => {})
   }
+  const lingerMs = useConfig().realtime.topicLingerMs
+  if (lingerMs === 0) return drop()
+  topic.lingering = setTimeout(() => {
+    topic.lingering = undefined
+    drop()
+  }, lingerMs).unref()
 }
 
 export function leave(connection: Connection, conversationId: string) {
@@ -238,6 +255,13 @@ export function connectionsOf(userId: string): Connection[] {
   return [...connections.values()].filter(c => c.user.id === userId).sort((a, b) => a.openedAt - b.openedAt)
 }
 
+/** Topics this instance holds, and how many of them have no socket and are lingering. */
 export function topicCount() {
   return topics.size
+}
+
+export function lingeringTopicCount() {
+  let n = 0
+  for (const topic of topics.values()) if (topic.lingering) n++
+  return n
 }

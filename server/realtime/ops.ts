@@ -12,8 +12,13 @@ import type { Connection } from './hub'
 import { announcePresenceChange } from './presence'
 import { forwardTyping } from './typing'
 
-/** Subscribes after checking access; the caller decides what a miss means. */
+/**
+ * Subscribes after checking access; the caller decides what a miss means. A conversation this socket already
+ * follows was checked when it joined (at open, or by an earlier subscribe) and stays checked: a removal takes it
+ * off the socket at delivery time (hub, `conversation:removed`), so asking again costs no query.
+ */
 export async function subscribeTo(connection: Connection, conversationId: string) {
+  if (connection.conversations.has(conversationId)) return
   await requireConversation(connection.user, conversationId)
   await joinConversation(connection, conversationId)
 }

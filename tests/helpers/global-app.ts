@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
   // A real clamd with a one-signature database (EICAR), so the scan tests exercise the real scanner.
   const clamd = await startClamd()
   const stack = await startTestStack(mode, {
-    SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', LOGIN_FAILURES_PER_IP_PER_HOUR: '1000000', LOGIN_BACKOFF_AFTER: '1000000', WS_SWEEP_MS: '300',
+    SENDS_PER_MINUTE: '1000000', SEND_BURST: '1000000', LOGIN_FAILURES_PER_MINUTE: '1000000', LOGIN_FAILURES_PER_IP_PER_HOUR: '1000000', LOGIN_BACKOFF_AFTER: '1000000', WS_SWEEP_MS: '300', WS_TOPIC_LINGER_MS: '2000',
     EDITS_PER_MINUTE: '1000000', REACTIONS_PER_MINUTE: '1000000', CONVERSATIONS_PER_HOUR: '1000000', MEMBER_CHANGES_PER_MINUTE: '1000000',
     CLAMAV_SOCKET: clamd.socketPath
   })

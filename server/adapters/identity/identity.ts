@@ -1,10 +1,16 @@
+import type { users } from '../../db/schema'
+
 /** Tokens a provider issued for a sign-in (Supabase Auth); local accounts have none. */
 export interface ProviderTokens { accessToken: string, refreshToken: string, expiresAt: Date }
 
 export interface IssuedToken { token: string, expiresAt: Date }
 
-/** A bearer token that checked out: whose it is (our user id), its session, and when it stops being valid. */
-export interface VerifiedToken { userId: string, sessionId: string | null, expiresAt: number | null }
+/**
+ * A bearer token that checked out: whose it is (our user id), its session, and when it stops being valid; and
+ * the user's row when the check read it anyway (local tokens: the session check joins it), so callers skip
+ * a lookup.
+ */
+export interface VerifiedToken { userId: string, sessionId: string | null, expiresAt: number | null, user?: typeof users.$inferSelect }
 
 export interface TokenSubject {
   user: { id: string, email: string, role: string, handle: string }

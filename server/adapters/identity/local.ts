@@ -7,6 +7,7 @@ import { readOrCreateSecret } from '../../platform/secrets'
 import { preparedQuery, useDb } from '../database/use-database'
 import type { Identity, TokenSubject } from './identity'
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords'
+import { createVerifiedTokenCache } from './verified-tokens'
 
 const ISSUER = 'switchboard'
 
@@ -27,11 +28,15 @@ function appSigningKey(): Promise<CryptoKey> {
   return appKey
 }
 
-// Every verified token checks that its session is still live: prepared once per pooled connection.
-const liveSessionQuery = preparedQuery(db => db.select({ id: sessions.id }).from(sessions)
+// Every verified token checks that its session is still live, and reads its user in the same round trip
+// (the caller needs the user next): prepared once per pooled connection.
+const liveSessionUserQuery = preparedQuery(db => db.select({ user: users }).from(sessions)
+  .innerJoin(users, eq(users.id, sessions.userId))
   .where(and(eq(sessions.id, sql.placeholder('sessionId')), eq(sessions.userId, sql.placeholder('userId')),
     isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
-  .prepare('live_session'))
+  .prepare('live_session_user'))
+
+const checkedTokens = createVerifiedTokenCache()
 
 /** A short-lived access token with the Supabase claim shape (sub, email, role, app_metadata, session_id). */
 async function signAccessToken({ user, sessionId }: TokenSubject) {
@@ -65,17 +70,22 @@ export function createLocalIdentity(): Identity {
       return ok && user ? { userId: user.id } : undefined
     },
     async verifyToken(token) {
-      let claims: AccessClaims
-      try {
-        ;({ payload: claims } = await jwtVerify<AccessClaims>(token, await appSigningKey(), { issuer: ISSUER, audience: 'authenticated', algorithms: ['HS256'] }))
-      } catch {
-        return undefined
+      let claims = checkedTokens.get(token)
+      if (!claims) {
+        let payload: AccessClaims
+        try {
+          ;({ payload } = await jwtVerify<AccessClaims>(token, await appSigningKey(), { issuer: ISSUER, audience: 'authenticated', algorithms: ['HS256'] }))
+        } catch {
+          return undefined
+        }
+        if (!payload.sub || !payload.session_id) return undefined
+        claims = { sub: payload.sub, sessionId: payload.session_id, exp: payload.exp ?? null }
+        checkedTokens.remember(token, claims)
       }
-      if (!claims.sub || !claims.session_id) return undefined
       // A revoked or expired session ends its tokens too, before they expire on their own.
-      const [live] = await (await liveSessionQuery()).execute({ sessionId: claims.session_id, userId: claims.sub })
+      const [live] = await (await liveSessionUserQuery()).execute({ sessionId: claims.sessionId, userId: claims.sub })
       if (!live) return undefined
-      return { userId: claims.sub, sessionId: claims.session_id, expiresAt: claims.exp ? claims.exp * 1000 : null }
+      return { userId: claims.sub, sessionId: claims.sessionId, expiresAt: claims.exp ? claims.exp * 1000 : null, user: live.user }
     },
     issueToken: subject => signAccessToken(subject),
     async refreshToken(subject) {

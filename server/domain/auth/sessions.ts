@@ -19,7 +19,7 @@ export const SESSION_COOKIE = 'sb_session'
 export async function authenticateToken(token: string): Promise<{ user: AuthUser, expiresAt: number | null } | undefined> {
   const verified = await useIdentity().verifyToken(token)
   if (!verified) return undefined
-  const [row] = await (await userByIdQuery()).execute({ userId: verified.userId })
+  const row = verified.user ?? (await (await userByIdQuery()).execute({ userId: verified.userId }))[0]
   return row ? { user: toAuthUser(row, verified.sessionId), expiresAt: verified.expiresAt } : undefined
 }
 
