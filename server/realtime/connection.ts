@@ -11,6 +11,7 @@ import { useConfig } from '../platform/config'
 import { useLogger } from '../platform/logger'
 import { isApiError, zodIssues } from '../platform/errors'
 import { parseClientJson } from '../platform/json'
+import { createQuietCompactor, fullGarbageCollection } from '../platform/quiet-compaction'
 import { CLOSE_TOO_MANY, connections, connectionsOf, join, leaveAll, sendFrame } from './hub'
 import type { Connection } from './hub'
 import { runOp } from './ops'
@@ -33,6 +34,7 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
     heartbeatSlot: opened++
   }
   connections.set(connection.id, connection)
+  compactAfterWaves().socketOpened()
   // One presence call registers the socket, says whether the user was online already and lists their sockets.
   const presence = await usePresence().connect(user.id, connection.id, 'online').catch(() => undefined)
   enforceSocketCap(user.id, presence?.connectionIds ?? connectionsOf(user.id).map(c => c.id))
@@ -54,6 +56,20 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
     broadcastPresence(user.id, { status: 'online', lastSeenAt: new Date().toISOString() }, memberships).catch(() => {})
   }
   return connection
+}
+
+let compactor: ReturnType<typeof createQuietCompactor> | undefined
+/** One full collection when a wave of openings is over (server/platform/quiet-compaction.ts says why). */
+function compactAfterWaves() {
+  const collect = fullGarbageCollection()
+  compactor ??= createQuietCompactor({
+    threshold: collect ? useConfig().realtime.compactAfterSockets : 0,
+    quietMs: 1000,
+    minIntervalMs: 30_000,
+    collect: collect ?? (() => {}),
+    onCompacted: ({ openings, pauseMs }) => useLogger().info('heap compacted after a wave of socket openings', { openings, pauseMs, sockets: connections.size })
+  })
+  return compactor
 }
 
 /**
