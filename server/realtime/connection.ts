@@ -30,15 +30,18 @@ let opened = 0
 export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: number | null): Promise<Connection> {
   const connection: Connection = {
     id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
-    status: 'online', conversations: new Set(), channels: new Set(), syncing: new Map(), delivered: new Map(),
+    status: 'online', conversations: new Set(), channels: new Set(), delivered: new Map(),
     heartbeatSlot: opened++
   }
   connections.set(connection.id, connection)
   compactAfterWaves().socketOpened()
-  // One presence call registers the socket, says whether the user was online already and lists their sockets.
-  const presence = await usePresence().connect(user.id, connection.id, 'online').catch(() => undefined)
+  // One presence call registers the socket, says whether the user was online already and lists their sockets;
+  // the participations are read at the same time (Redis and Postgres in parallel, not one after the other).
+  const [presence, { conversationIds, memberships }] = await Promise.all([
+    usePresence().connect(user.id, connection.id, 'online').catch(() => undefined),
+    listParticipationsOf(user.id)
+  ])
   enforceSocketCap(user.id, presence?.connectionIds ?? connectionsOf(user.id).map(c => c.id))
-  const { conversationIds, memberships } = await listParticipationsOf(user.id)
   await Promise.all([
     join(connection, userChannel(user.id)),
     ...memberships.map(m => join(connection, teamPresenceChannel(m.projectId))),

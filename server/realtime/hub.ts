@@ -25,8 +25,8 @@ export interface Connection {
   conversations: Set<string>
   /** Every bus channel this socket is in, so closing it touches only those topics. */
   channels: Set<string>
-  /** Conversations being synced: live events wait here so they never overtake the replay. */
-  syncing: Map<string, Array<{ seq: number, raw: string }>>
+  /** Conversations being synced: live events wait here so they never overtake the replay. Made by the first sync. */
+  syncing?: Map<string, Array<{ seq: number, raw: string }>>
   /** Highest seq sent on this socket per conversation (live or replayed): nothing at or below it is sent again. */
   delivered: Map<string, number>
   /** Which tick of the heartbeat interval pings this socket (fixed at open, so closes elsewhere never shift it). */
@@ -161,7 +161,7 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
     if (typingUserId === connection.user.id) continue
     if (conversationId && seq) {
       if (seq <= (connection.delivered.get(conversationId) ?? 0)) continue
-      const pending = connection.syncing.get(conversationId)
+      const pending = connection.syncing?.get(conversationId)
       if (pending) {
         pending.push({ seq, raw })
         continue
@@ -239,7 +239,7 @@ function leaveChannel(connection: Connection, channel: string) {
 
 export function leave(connection: Connection, conversationId: string) {
   connection.conversations.delete(conversationId)
-  connection.syncing.delete(conversationId)
+  connection.syncing?.delete(conversationId)
   connection.delivered.delete(conversationId)
   leaveChannel(connection, conversationChannel(conversationId))
 }

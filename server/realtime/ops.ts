@@ -31,7 +31,7 @@ async function joinConversation(connection: Connection, conversationId: string) 
 async function syncConversation(connection: Connection, conversationId: string, cursor: number) {
   // One access check for the whole replay; pages read the feed directly.
   const { conversation } = await requireConversation(connection.user, conversationId)
-  connection.syncing.set(conversationId, [])
+  ;(connection.syncing ??= new Map()).set(conversationId, [])
   try {
     await joinConversation(connection, conversationId)
     let after = cursor
@@ -46,7 +46,7 @@ async function syncConversation(connection: Connection, conversationId: string, 
       if (page.events.length < 500) break
     }
     // Live events that arrived during the replay, minus those the replay already carried.
-    for (const held of connection.syncing.get(conversationId) ?? []) {
+    for (const held of connection.syncing?.get(conversationId) ?? []) {
       if (held.seq > Math.max(after, connection.delivered.get(conversationId) ?? 0)) {
         sendRaw(connection, held.raw)
         connection.delivered.set(conversationId, held.seq)
@@ -55,7 +55,7 @@ async function syncConversation(connection: Connection, conversationId: string, 
     lastSeq = Math.max(lastSeq, after)
     return { lastSeq, reset: false }
   } finally {
-    connection.syncing.delete(conversationId)
+    connection.syncing?.delete(conversationId)
   }
 }
 
