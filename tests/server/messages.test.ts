@@ -92,6 +92,36 @@ describe('messages', () => {
     expect(feed.body.events.filter((e: any) => e.type === 'message:updated')).toHaveLength(3)
   })
 
+  it('lists history with each message\'s reactions grouped as the reaction replies give them, in one page statement', async () => {
+    const plain = (await send(f.staff, 'history without reactions')).body.message
+    const busy = (await send(f.client, 'history with reactions')).body.message
+    // Emoji in the order each first appeared, users in the order they reacted.
+    await f.client2.api.post(`/messages/${busy.id}/reactions`, { emoji: '🎉' })
+    await f.staff.api.post(`/messages/${busy.id}/reactions`, { emoji: '👍' })
+    await f.client.api.post(`/messages/${busy.id}/reactions`, { emoji: '🎉' })
+    const last = await f.client2.api.post(`/messages/${busy.id}/reactions`, { emoji: '👍' })
+    expect(last.body.message.reactions).toEqual([
+      { emoji: '🎉', count: 2, userIds: [f.client2.user.id, f.client.user.id] },
+      { emoji: '👍', count: 2, userIds: [f.staff.user.id, f.client2.user.id] }
+    ])
+    const gone = (await send(f.client, 'reacted, then deleted')).body.message
+    await f.staff.api.post(`/messages/${gone.id}/reactions`, { emoji: '👍' })
+    expect((await f.client.api.del(`/messages/${gone.id}`)).status).toBe(200)
+
+    const page = await f.client2.api.get(`/conversations/${conversationId}/messages?limit=3`)
+    expect(page.status).toBe(200)
+    const byId = new Map(page.body.messages.map((m: any) => [m.id, m]))
+    expect((byId.get(plain.id) as any).reactions).toEqual([])
+    expect((byId.get(busy.id) as any).reactions).toEqual(last.body.message.reactions)
+    expect((byId.get(busy.id) as any).files).toEqual([])
+    // A deleted message shows nothing of what it had, reactions included.
+    expect(byId.get(gone.id)).toMatchObject({ content: null, reactions: [], files: [] })
+    // Older pages bring theirs too.
+    const before = await f.client2.api.get(`/conversations/${conversationId}/messages?before=${gone.seq}&limit=2`)
+    expect(before.body.messages.map((m: any) => m.id)).toEqual([plain.id, busy.id])
+    expect(before.body.messages[1].reactions).toEqual(last.body.message.reactions)
+  })
+
   it('takes only emoji of the Unicode set as reactions, in one spelling', async () => {
     const m = (await send(f.staff, 'react properly')).body.message
     for (const emoji of ['lol', ':thumbsup:', '👍👍', 'a\u0301', '\u202E👍']) {
