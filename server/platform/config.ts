@@ -142,7 +142,7 @@ export function readConfig() {
       readCoalesceMs: intEnv('READ_COALESCE_MS', 1000, { positive: true }),
       /** How long a bus channel no local socket follows stays subscribed, for the next socket that wants it (0: none). */
       topicLingerMs: intEnv('WS_TOPIC_LINGER_MS', 30_000),
-      /** Socket openings after which the next quiet second gets one full garbage collection (0: never). */
+      /** Socket openings after which the next quiet second gets a compaction, three full collections (0: never). */
       compactAfterSockets: intEnv('WS_COMPACT_AFTER_SOCKETS', 1000)
     },
     // ClamAV's clamd, spoken to over INSTREAM (server/adapters/scanner). Neither socket nor host → no virus scan.

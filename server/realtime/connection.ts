@@ -62,10 +62,11 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
 }
 
 let compactor: ReturnType<typeof createQuietCompactor> | undefined
-/** One full collection when a wave of openings is over (server/platform/quiet-compaction.ts says why). */
+/** Compaction when a wave of openings is over (server/platform/quiet-compaction.ts says why). Made once. */
 function compactAfterWaves() {
+  if (compactor) return compactor
   const collect = fullGarbageCollection()
-  compactor ??= createQuietCompactor({
+  compactor = createQuietCompactor({
     threshold: collect ? useConfig().realtime.compactAfterSockets : 0,
     quietMs: 1000,
     minIntervalMs: 30_000,

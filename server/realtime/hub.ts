@@ -255,13 +255,6 @@ export function connectionsOf(userId: string): Connection[] {
   return [...connections.values()].filter(c => c.user.id === userId).sort((a, b) => a.openedAt - b.openedAt)
 }
 
-/** Topics this instance holds, and how many of them have no socket and are lingering. */
 export function topicCount() {
   return topics.size
-}
-
-export function lingeringTopicCount() {
-  let n = 0
-  for (const topic of topics.values()) if (topic.lingering) n++
-  return n
 }

@@ -5,7 +5,7 @@
  * Only the signature and claims check is remembered: whatever a verification must read live (for local tokens,
  * that the session is not revoked) still runs on every call. Bounded; the oldest entry goes first.
  */
-export interface CheckedClaims { sub: string, sessionId: string | null, exp: number | null, email?: string }
+export interface CheckedClaims { sub: string, sessionId: string | null, exp: number | null }
 
 const MAX_ENTRIES = 20_000
 
