@@ -9,6 +9,7 @@ import postgres from 'postgres'
 import type { Sql } from 'postgres'
 import { finishConversations, insertInChunks } from './lib/analytics-seed'
 import { readBenchConfig, int } from './lib/config'
+import { keepAliveGetter } from './lib/http-get'
 import { measure, perOp } from './lib/cost'
 import { createConversation, createProject, createUsers } from './lib/fixtures'
 import { explainPlans, historyStatements, insertHistory, watchStatements } from './lib/history-sql'
@@ -31,22 +32,24 @@ const OUT_DIR = process.env.BENCH_OUT_DIR || 'bench-results'
 const STATS_FLUSH_MS = 11_000
 const log = (line: string) => console.log(`[history-bench ${new Date().toISOString().slice(11, 19)}] ${line}`)
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10
+const client = keepAliveGetter(CONCURRENCY)
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
 
 const PAGES = ['first', 'deep'] as const
 type Page = typeof PAGES[number]
-// pgbench scripts: the keyset SELECT alone (the issue's yardstick), and all three statements of listHistory.
-const SCRIPTS = ['select', 'listHistory'] as const
+// pgbench scripts: the app's page statement alone (the issue's yardstick: the same SQL), the statements listHistory
+// sends (the page, and its files when any has files), and the bare keyset SELECT the page statement wraps (no
+// reader check, reactions or files: the floor any page costs).
+const SCRIPTS = ['select', 'listHistory', 'keyset'] as const
 type Script = typeof SCRIPTS[number]
 
 async function timeRest(url: string, token: string, count: number, expectSeqs?: { from: number, to: number }) {
   const samples: number[] = []
   await mapLimit(Array.from({ length: count }, (_, i) => i), CONCURRENCY, async () => {
     const t = performance.now()
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
-    const text = await res.text()
+    const { status, text } = await client.get(url, { authorization: `Bearer ${token}` })
     samples.push(performance.now() - t)
-    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${text.slice(0, 300)}`)
+    if (status !== 200) throw new Error(`GET ${url}: HTTP ${status} ${text.slice(0, 300)}`)
     if (expectSeqs) {
       const body = JSON.parse(text) as { messages: Array<{ seq: number }>, hasMore: boolean }
       const seqs = body.messages.map(m => m.seq)
@@ -90,12 +93,12 @@ async function run(target: Target, sql: Sql) {
   if (deepBefore <= LIMIT) throw new Error(`BENCH_HISTORY_DEPTH ${DEPTH} needs more than ${DEPTH + LIMIT} messages`)
   const base = `${target.baseURLs[0]}/api/conversations/${conversationId}/messages?limit=${LIMIT}`
   const pages = {
-    first: { url: base, statements: await historyStatements(sql, conversationId, undefined, LIMIT), seqs: { from: seed.lastSeq - LIMIT + 1, to: seed.lastSeq } },
-    deep: { url: `${base}&before=${deepBefore}`, statements: await historyStatements(sql, conversationId, deepBefore, LIMIT), seqs: { from: deepBefore - LIMIT, to: deepBefore - 1 } }
+    first: { url: base, statements: await historyStatements(sql, conversationId, reader.id, undefined, LIMIT), seqs: { from: seed.lastSeq - LIMIT + 1, to: seed.lastSeq } },
+    deep: { url: `${base}&before=${deepBefore}`, statements: await historyStatements(sql, conversationId, reader.id, deepBefore, LIMIT), seqs: { from: deepBefore - LIMIT, to: deepBefore - 1 } }
   }
   const scriptOf = (page: Page, script: Script): Statement[] => {
-    const { select, hydrate } = pages[page].statements
-    return script === 'select' ? [select] : [select, ...hydrate]
+    const { select, hydrate, keyset } = pages[page].statements
+    return script === 'select' ? [select] : script === 'keyset' ? [keyset] : [select, ...hydrate]
   }
 
   const refreshes = async () => (await sql<{ n: number }[]>`select count(*)::int as n from analytics.refreshes`)[0]!.n
@@ -104,7 +107,9 @@ async function run(target: Target, sql: Sql) {
   const stopWatch = watchStatements(sql)
   for (const page of Object.values(pages)) await timeRest(page.url, reader.token, 200, page.seqs)
   const seen = await stopWatch()
-  const seenInApp = Object.fromEntries(PAGES.map(page => [page, [pages[page].statements.select, ...pages[page].statements.hydrate].map(s => seen.has(s.text))]))
+  // pg_stat_activity keeps the first track_activity_query_size bytes (1 kB by default) of a statement's text.
+  const ran = (text: string) => [...seen].some(t => t === text || (t.length >= 1000 && text.startsWith(t)))
+  const seenInApp = Object.fromEntries(PAGES.map(page => [page, [pages[page].statements.select, ...pages[page].statements.hydrate].map(s => ran(s.text))]))
   log(`app ran the bench's statements (select, reactions, files): ${JSON.stringify(seenInApp)} (${seen.size} distinct texts seen)`)
   if (!Object.values(seenInApp).flat().every(Boolean)) throw new Error(`the app's history SQL differs from the bench's; it ran:\n${[...seen].join('\n')}`)
   for (const mode of PGBENCH_MODES) {
@@ -131,7 +136,7 @@ async function run(target: Target, sql: Sql) {
       rest[page].samples.push(...samples)
       rest[page].rounds.push({ round: r, loadAvg, requestsPerSecond, latencyMs, perRequest, appCpuSeconds: cost.appCpuSeconds, dbCpuSeconds: cost.dbCpuSeconds, db: cost.db })
       log(`round ${r} ${page}: REST p50 ${latencyMs.p50} / p99 ${latencyMs.p99} ms, ${requestsPerSecond}/s; per request app CPU `
-        + `${perRequest.appCpuMs} ms, db CPU ${perRequest.dbCpuMs} ms, ${perRequest.dbCommits} statements (load ${loadAvg.join(' ')})`)
+        + `${perRequest.appCpuMs} ms, db CPU ${perRequest.dbCpuMs} ms, ${perRequest.dbCommits} statements, client CPU ${round(cost.benchCpuSeconds * 1000 / perRound)} ms (load ${loadAvg.join(' ')})`)
       for (const mode of PGBENCH_MODES) {
         for (const script of SCRIPTS) {
           const { samples: s, ...one } = await runPgbench(target.databaseUrl!, scriptOf(page, script), { clients: CONCURRENCY, perClient: perRound / CONCURRENCY, mode })
@@ -165,13 +170,15 @@ async function run(target: Target, sql: Sql) {
 
 type Result = Awaited<ReturnType<typeof run>>
 
-/** REST over pgbench -M prepared running the SELECT (the issue's yardstick), and deep over first, per percentile. */
+/** REST over pgbench -M prepared running the page statement (the issue's yardstick) and the bare keyset SELECT, and deep over first. */
 function ratios(result: Result) {
   const ratio = (a?: number, b?: number) => (a === undefined || b === undefined || b === 0 ? null : round(a / b))
   const { rest } = result
   const pg = result.pgbench.prepared?.select
+  const keyset = result.pgbench.prepared?.keyset
   return {
     restP99OverPgbenchP99: { first: ratio(rest.first.latencyMs?.p99, pg?.first.latencyMs?.p99), deep: ratio(rest.deep.latencyMs?.p99, pg?.deep.latencyMs?.p99) },
+    restP99OverKeysetP99: { first: ratio(rest.first.latencyMs?.p99, keyset?.first.latencyMs?.p99), deep: ratio(rest.deep.latencyMs?.p99, keyset?.deep.latencyMs?.p99) },
     deepOverFirst: {
       restP50: ratio(rest.deep.latencyMs?.p50, rest.first.latencyMs?.p50),
       restP99: ratio(rest.deep.latencyMs?.p99, rest.first.latencyMs?.p99),
@@ -191,7 +198,10 @@ async function main() {
   const sql = postgres(target.databaseUrl!, { max: 1, onnotice: () => {} })
   // Ctrl-C or a kill during the long seed still drops the database (the target's teardown does).
   let tornDown: Promise<void> | undefined
-  const teardown = () => (tornDown ??= sql.end({ timeout: 5 }).catch(() => {}).then(() => target.teardown()))
+  const teardown = () => (tornDown ??= sql.end({ timeout: 5 }).catch(() => {}).then(() => {
+    client.close()
+    return target.teardown()
+  }))
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: dropping the database`)
     void teardown().finally(() => process.exit(130))
@@ -230,7 +240,7 @@ function summary(report: Result & { ratios: ReturnType<typeof ratios> }) {
     }
   }
   const r = report.ratios
-  lines.push(`   REST p99 / pgbench p99: first ${r.restP99OverPgbenchP99.first}×, deep ${r.restP99OverPgbenchP99.deep}×; deep / first: REST p50 ${r.deepOverFirst.restP50}×, p99 ${r.deepOverFirst.restP99}×`)
+  lines.push(`   REST p99 / pgbench p99 of the page statement: first ${r.restP99OverPgbenchP99.first}×, deep ${r.restP99OverPgbenchP99.deep}×; of the bare keyset SELECT: first ${r.restP99OverKeysetP99.first}×, deep ${r.restP99OverKeysetP99.deep}×; deep / first: REST p50 ${r.deepOverFirst.restP50}×, p99 ${r.deepOverFirst.restP99}×`)
   for (const [page, e] of Object.entries(report.explain)) lines.push(`   EXPLAIN ${page} (custom plan):`, ...e.custom.split('\n').map(l => `     ${l}`))
   return lines
 }

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, lt, sql as drizzleSql } from 'drizzle-orm'
+import { asc, sql as drizzleSql } from 'drizzle-orm'
 import { QueryBuilder } from 'drizzle-orm/pg-core'
 import type { Sql } from 'postgres'
-import { files, messages, reactions } from '../../server/db/schema'
+import { files } from '../../server/db/schema'
+import { HISTORY_PAGE_SQL, readPage } from '../../server/domain/messages/history-page'
 import type { Statement } from './pgbench'
 import { sleep } from './stats'
 
@@ -21,24 +22,24 @@ export async function insertHistory(sql: Sql, conversationId: string, senders: s
 }
 
 /**
- * The statements listHistory (server/domain/messages/views.ts) sends for a page, built with the same Drizzle calls,
- * casing and placeholders (the app prepares them): the keyset SELECT (take = limit + 1), then hydrateMessages'
- * reactions and files of the page's ids, as one uuid[] parameter (given here as its text literal, which both
- * postgres.js and pgbench pass as is).
+ * The statements listHistory (server/domain/messages/views.ts) sends for a page, the same texts (the app prepares
+ * them): the reader check and the keyset page as one json value (take = limit + 1) carrying each message's reactions and whether it has
+ * files, then — only when some message of the page has files — their files, by the ids as one uuid[] parameter (its
+ * text literal, which postgres.js and pgbench pass as is).
  */
-export async function historyStatements(sql: Sql, conversationId: string, before: number | undefined, limit: number) {
+export async function historyStatements(sql: Sql, conversationId: string, readerId: string, before: number | undefined, limit: number) {
+  const caller = [conversationId, readerId, false]
+  const select = before !== undefined
+    ? { text: HISTORY_PAGE_SQL.before, params: [...caller, before, limit + 1] }
+    : { text: HISTORY_PAGE_SQL.newest, params: [...caller, limit + 1] }
+  const [row] = await sql.unsafe<Record<string, unknown>[]>(select.text, select.params as never[])
+  const withFiles = readPage(row).entries.slice(1).filter(e => e[12]).map(e => e[0])
   const qb = new QueryBuilder({ casing: 'snake_case' })
-  const where = before !== undefined
-    ? and(eq(messages.conversationId, drizzleSql.placeholder('conversationId')), lt(messages.seq, drizzleSql.placeholder('seq')))
-    : eq(messages.conversationId, drizzleSql.placeholder('conversationId'))
-  const page = qb.select().from(messages).where(where).orderBy(desc(messages.seq)).limit(drizzleSql.placeholder('take')).toSQL()
-  const select = { text: page.sql, params: before !== undefined ? [conversationId, before, limit + 1] : [conversationId, limit + 1] }
-  const rows = await sql.unsafe<{ id: string }[]>(select.text, select.params as never[])
-  const ids = `{${rows.slice(0, limit).reverse().map(r => r.id).join(',')}}`
-  const reactionRows = qb.select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId }).from(reactions)
-    .where(drizzleSql`${reactions.messageId} = any(${drizzleSql.placeholder('ids')}::uuid[])`).orderBy(asc(reactions.createdAt)).toSQL()
   const fileRows = qb.select().from(files).where(drizzleSql`${files.messageId} = any(${drizzleSql.placeholder('ids')}::uuid[])`).orderBy(asc(files.createdAt)).toSQL()
-  return { select, hydrate: [{ text: reactionRows.sql, params: [ids] }, { text: fileRows.sql, params: [ids] }] }
+  const keyset = before !== undefined
+    ? { text: 'SELECT * FROM switchboard.messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3', params: [conversationId, before, limit + 1] }
+    : { text: 'SELECT * FROM switchboard.messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2', params: [conversationId, limit + 1] }
+  return { select, keyset, hydrate: withFiles.length ? [{ text: fileRows.sql, params: [`{${withFiles.join(',')}}`] }] : [] }
 }
 
 /** Samples the app's backends in pg_stat_activity, to show that they ran exactly the statements pgbench runs. */
@@ -49,7 +50,7 @@ export function watchStatements(sql: Sql) {
     while (running) {
       const rows = await sql<{ query: string }[]>`
         select query from pg_stat_activity
-        where datname = current_database() and pid <> pg_backend_pid() and query like 'select %from "switchboard".%'`
+        where datname = current_database() and pid <> pg_backend_pid() and (query like 'select %from "switchboard".%' or query like '%WITH reader AS%')`
       for (const r of rows) seen.add(r.query)
       await sleep(10)
     }

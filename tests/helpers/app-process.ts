@@ -56,13 +56,16 @@ export interface AppProcess {
 
 // SB_BUILD_DIR: the same variable nuxt.config.ts reads, so a test run uses the build it made.
 const SERVER_ENTRY = resolve(process.env.SB_BUILD_DIR ? `${process.env.SB_BUILD_DIR}/.output` : '.output', 'server/index.mjs')
+// SB_APP_NODE_FLAGS: node flags for the booted app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench
+// (node refuses profiling flags in NODE_OPTIONS).
+const NODE_FLAGS = (process.env.SB_APP_NODE_FLAGS || '').split(' ').filter(Boolean)
 
 /** Boots the built app (.output) as a child process and waits until /api/health answers 200. */
 export async function startApp(env: Record<string, string>, mode: 'postgres' | 'pglite'): Promise<AppProcess> {
   if (!existsSync(SERVER_ENTRY)) throw new Error('Build the app first: npx nuxt build')
   const port = await freePort()
   let log = ''
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, SERVER_ENTRY], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', INSECURE_COOKIES: '1', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -118,6 +118,9 @@ describe('admin participant changes', () => {
     expect(res.status).toBe(200)
     await socket.next(fr => fr.type === 'conversation:removed' && fr.data.conversationId === conv)
     expect((await f.client2.api.get(`/conversations/${conv}`)).status).toBe(404)
+    // History checks the caller in its own statement (server/domain/messages/history-page.ts): the same answer.
+    expect((await f.client2.api.get(`/conversations/${conv}/messages`)).status).toBe(404)
+    expect((await f.client.api.get(`/conversations/${conv}/messages`)).status).toBe(200)
     expect((await admin.api.del(`/admin/conversations/${conv}/participants/${f.client2.user.id}`)).status).toBe(404)
     const audit = await admin.api.get(`/admin/audit?action=participant.remove&targetId=${conv}`)
     expect(audit.body.entries[0]).toMatchObject({ reason: 'off topic', details: { userId: f.client2.user.id } })

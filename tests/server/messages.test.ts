@@ -43,6 +43,19 @@ describe('messages', () => {
     expect(tail.body).toEqual({ messages: [], hasMore: false })
   })
 
+  it('gives in history exactly the Message the writes returned: reply, mentions, edit, reactions, times', async () => {
+    const parent = (await send(f.staff, 'parent')).body.message
+    const sent = (await send(f.client, `see this @${f.client2.user.handle}`, { replyToId: parent.id })).body.message
+    await f.client2.api.post(`/messages/${sent.id}/reactions`, { emoji: '🎉' })
+    await f.staff.api.post(`/messages/${sent.id}/reactions`, { emoji: '🎉' })
+    await f.staff.api.post(`/messages/${sent.id}/reactions`, { emoji: '👀' })
+    const edited = (await f.client.api.patch(`/messages/${sent.id}`, { content: `see this, @${f.client2.user.handle}` })).body.message
+    expect(edited).toMatchObject({ replyToId: parent.id, mentions: [f.client2.user.id], reactions: [{ emoji: '🎉', count: 2 }, { emoji: '👀', count: 1 }] })
+    expect(edited.editedAt).not.toBeNull()
+    const page = await f.client.api.get(`/conversations/${conversationId}/messages?before=${sent.seq + 1}&limit=2`)
+    expect(page.body.messages).toEqual([parent, edited])
+  })
+
   it('keeps replies linked to their parent and refuses a parent from elsewhere', async () => {
     const parent = (await send(f.client, 'question?')).body.message
     const reply = await send(f.staff, 'answer', { replyToId: parent.id })

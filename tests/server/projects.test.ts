@@ -125,6 +125,8 @@ describe('projects, members and invites', () => {
     const removed = await f.owner.api.del(`/projects/${f.project.id}/members/${outsider.user.id}`)
     expect(removed.status).toBe(200)
     expect((await outsider.api.get(`/conversations/${conv.body.conversation.id}`)).status).toBe(404)
+    // History checks the caller in its own statement (server/domain/messages/history-page.ts): the same answer.
+    expect((await outsider.api.get(`/conversations/${conv.body.conversation.id}/messages`)).status).toBe(404)
     expect((await outsider.api.get(`/projects/${f.project.id}/members`)).status).toBe(404)
     const feed = await f.staff.api.get(`/conversations/${conv.body.conversation.id}/events`)
     expect(feed.body.events.at(-1)).toMatchObject({ type: 'conversation:updated', data: { removedUserIds: [outsider.user.id] } })

@@ -1,9 +1,12 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../../adapters/database/database'
-import { preparedQuery, useDb } from '../../adapters/database/use-database'
+import { preparedQuery, useDatabaseHandle, useDb } from '../../adapters/database/use-database'
 import { files, messages, reactions } from '../../db/schema'
 import type { FileInfo, Message, Reaction } from '../../../shared/types'
 import { toFileView } from '../files/views'
+import { notFound } from '../../platform/errors'
+import { HISTORY_PAGE_SQL, readPage } from './history-page'
+import type { PageEntry } from './history-page'
 
 type MessageRow = typeof messages.$inferSelect
 
@@ -30,9 +33,9 @@ export function toMessage(row: MessageRow, viewer: Viewer, reactionList: Reactio
   }
 }
 
-// A page of history is the hottest read: its three statements are prepared (constant text, the message ids as
-// one uuid[] parameter instead of an IN list whose text changes with the page), so neither Drizzle nor Postgres
-// builds or plans them again per request. Inside a transaction the same queries run unprepared.
+// The hot reads are prepared (constant text, the message ids as one uuid[] parameter instead of an IN list whose
+// text changes with the page), so neither Drizzle nor Postgres builds or plans them again per request. Inside a
+// transaction the same queries run unprepared.
 const reactionsOfMessages = preparedQuery(db => db.select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
   .from(reactions).where(sql`${reactions.messageId} = any(${sql.placeholder('ids')}::uuid[])`).orderBy(asc(reactions.createdAt))
   .prepare('reactions_of_messages'))
@@ -76,28 +79,50 @@ export async function getMessageView(db: Executor, messageId: string, viewer: Vi
   return (await hydrateMessages(db, rows, viewer))[0]
 }
 
-const newestPage = preparedQuery(db => db.select().from(messages)
-  .where(eq(messages.conversationId, sql.placeholder('conversationId')))
-  .orderBy(desc(messages.seq)).limit(sql.placeholder('take')).prepare('history_newest'))
-const pageBefore = preparedQuery(db => db.select().from(messages)
-  .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), lt(messages.seq, sql.placeholder('seq'))))
-  .orderBy(desc(messages.seq)).limit(sql.placeholder('take')).prepare('history_before'))
-const pageAfter = preparedQuery(db => db.select().from(messages)
-  .where(and(eq(messages.conversationId, sql.placeholder('conversationId')), gt(messages.seq, sql.placeholder('seq'))))
-  .orderBy(asc(messages.seq)).limit(sql.placeholder('take')).prepare('history_after'))
+/** A page's entries as wire Messages: reactions grouped by emoji, files read only for the messages that have any. */
+async function pageMessages(conversationId: string, entries: PageEntry[], viewer: Viewer): Promise<Message[]> {
+  const withFiles = entries.filter(e => e[12]).map(e => e[0])
+  const fileViews = withFiles.length ? await Promise.all((await (await filesOfMessages()).execute({ ids: withFiles })).map(toFileView)) : []
+  const filesByMessage = new Map<string, FileInfo[]>()
+  for (const f of fileViews) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), f])
+  return entries.map(([id, seq, senderId, clientId, type, content, replyToId, mentions, createdMs, editedMs, deletedMs, pairs]) => {
+    const emojis = new Map<string, string[]>()
+    for (const [emoji, userId] of pairs ?? []) {
+      const userIds = emojis.get(emoji)
+      if (userIds) userIds.push(userId)
+      else emojis.set(emoji, [userId])
+    }
+    const reactionList = [...emojis].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))
+    const row: MessageRow = {
+      id, conversationId, seq, senderId, clientId, type, content, replyToId, mentions, metadata: {},
+      createdAt: new Date(createdMs), editedAt: editedMs === null ? null : new Date(editedMs),
+      deletedAt: deletedMs === null ? null : new Date(deletedMs), deletedBy: null, deleteReason: null
+    }
+    return toMessage(row, viewer, reactionList, filesByMessage.get(id) ?? [])
+  })
+}
 
 /**
  * History by seq (keyset on (conversation_id, seq): a page 100,000 deep reads as few rows as the newest, see
- * docs/operations.md "History at 10 million messages"), always returned ascending.
+ * docs/operations.md "History at 10 million messages"), always returned ascending, for a caller who may read the
+ * conversation (else 404, as requireConversation answers). One statement (./history-page.ts) checks the caller and
+ * reads the page, plus one for the files of the messages that have any.
  */
 export async function listHistory(conversationId: string, query: { before?: number, after?: number, limit: number }, viewer: Viewer) {
+  if (viewer.role === 'analyst') throw notFound('Conversation not found')
   const take = query.limit + 1
-  let rows: MessageRow[]
-  if (query.after !== undefined) rows = await (await pageAfter()).execute({ conversationId, seq: query.after, take })
-  else if (query.before !== undefined) rows = await (await pageBefore()).execute({ conversationId, seq: query.before, take })
-  else rows = await (await newestPage()).execute({ conversationId, take })
-  const hasMore = rows.length > query.limit
-  rows = rows.slice(0, query.limit)
-  if (query.after === undefined) rows.reverse()
-  return { messages: await hydrateMessages(await useDb(), rows, viewer), hasMore }
+  const caller = [conversationId, viewer.id, viewer.role === 'admin']
+  const handle = await useDatabaseHandle()
+  const { rows: [row] } = query.after !== undefined
+    ? await handle.hotQuery(HISTORY_PAGE_SQL.after, [...caller, query.after, take])
+    : query.before !== undefined
+      ? await handle.hotQuery(HISTORY_PAGE_SQL.before, [...caller, query.before, take])
+      : await handle.hotQuery(HISTORY_PAGE_SQL.newest, [...caller, take])
+  const page = readPage(row)
+  if (!page.allowed) throw notFound('Conversation not found')
+  let entries = page.entries
+  const hasMore = entries.length > query.limit
+  // Ascending either way: the extra row is the oldest of a backward page, the newest of a forward one.
+  if (hasMore) entries = query.after !== undefined ? entries.slice(0, query.limit) : entries.slice(1)
+  return { messages: await pageMessages(conversationId, entries, viewer), hasMore }
 }
