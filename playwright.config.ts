@@ -18,7 +18,9 @@ export default defineConfig({
   workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   forbidOnly: !!process.env.CI,
-  timeout: 30_000,
+  // A journey's budget, not a speed check: the admin journeys took 20–33 s on a slow day of this 2-core machine
+  // with two workers, against 30 s here before; a hang still fails, at one minute.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   outputDir: 'test-results',

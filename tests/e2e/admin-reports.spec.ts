@@ -10,6 +10,9 @@ async function post(actor: Actor, conversationId: string, content: string): Prom
 }
 
 test('an admin resolves a report by suspending the sender, whose open tab is signed out', async ({ page, browser, world, admin }) => {
+  // Two browsers, the review, the modal's error path, the suspension reaching the other tab and two audit views:
+  // 33 s on a slow day of this 2-core machine. A budget for the journey, not a speed check.
+  test.setTimeout(90_000)
   // A sender of its own: suspending a worker's shared fixture user would break the tests after this one.
   const offender = await inviteUser(world.staff.api, world.project.id, 'client', 'offender')
   const conversation = await createConversation(world.staff, world.project.id, [offender.user.id, world.client.user.id])
