@@ -213,8 +213,7 @@ export async function deleteMessage(user: AuthUser, messageId: string) {
   return { message: committed.result }
 }
 
-/** GET /conversations/:id/messages: a page of history by seq, as the caller may see it. */
-/** History for a caller who may read the conversation; the page's statement checks that itself (404 otherwise). */
+/** GET /conversations/:id/messages: a page of history by seq, as the caller may see it; the page's statement checks the caller itself (404 otherwise). */
 export async function listMessages(user: AuthUser, conversationId: string, query: { before?: number, after?: number, limit: number }) {
   return listHistory(conversationId, query, user)
 }

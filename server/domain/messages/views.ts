@@ -52,26 +52,32 @@ async function reactionsAndFilesOf(db: Executor, ids: string[]) {
   ])
 }
 
+/** Reactions as the wire shows them: one entry per emoji in order of its first reaction, with who reacted. */
+function groupReactions(pairs: Iterable<readonly [emoji: string, userId: string]>): Reaction[] {
+  const emojis = new Map<string, string[]>()
+  for (const [emoji, userId] of pairs) {
+    const userIds = emojis.get(emoji)
+    if (userIds) userIds.push(userId)
+    else emojis.set(emoji, [userId])
+  }
+  return [...emojis].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))
+}
+
+/** File rows as wire FileInfo by message. Preview URLs are signed locally (no I/O), all at once. */
+async function fileViewsByMessage(fileRows: Array<typeof files.$inferSelect>): Promise<Map<string, FileInfo[]>> {
+  const byMessage = new Map<string, FileInfo[]>()
+  for (const f of await Promise.all(fileRows.map(toFileView))) byMessage.set(f.messageId!, [...(byMessage.get(f.messageId!) ?? []), f])
+  return byMessage
+}
+
 /** Serializes message rows with their reactions and files in two extra queries, whatever the page size. */
 export async function hydrateMessages(db: Executor, rows: MessageRow[], viewer: Viewer): Promise<Message[]> {
   if (rows.length === 0) return []
-  const ids = rows.map(r => r.id)
-  const [reactionRows, fileRows] = await reactionsAndFilesOf(db, ids)
-  const byMessage = new Map<string, Map<string, string[]>>()
-  for (const r of reactionRows) {
-    const emojis = byMessage.get(r.messageId) ?? new Map<string, string[]>()
-    emojis.set(r.emoji, [...(emojis.get(r.emoji) ?? []), r.userId])
-    byMessage.set(r.messageId, emojis)
-  }
-  // Preview URLs are signed locally (no I/O), all at once rather than one await per file.
-  const fileViews = await Promise.all(fileRows.map(toFileView))
-  const filesByMessage = new Map<string, FileInfo[]>()
-  for (const f of fileViews) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), f])
-  return rows.map((row) => {
-    const reactionList = [...(byMessage.get(row.id) ?? new Map()).entries()]
-      .map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))
-    return toMessage(row, viewer, reactionList, filesByMessage.get(row.id) ?? [])
-  })
+  const [reactionRows, fileRows] = await reactionsAndFilesOf(db, rows.map(r => r.id))
+  const pairsByMessage = new Map<string, Array<[string, string]>>()
+  for (const r of reactionRows) pairsByMessage.set(r.messageId, [...(pairsByMessage.get(r.messageId) ?? []), [r.emoji, r.userId]])
+  const filesByMessage = await fileViewsByMessage(fileRows)
+  return rows.map(row => toMessage(row, viewer, groupReactions(pairsByMessage.get(row.id) ?? []), filesByMessage.get(row.id) ?? []))
 }
 
 export async function getMessageView(db: Executor, messageId: string, viewer: Viewer): Promise<Message | undefined> {
@@ -79,26 +85,17 @@ export async function getMessageView(db: Executor, messageId: string, viewer: Vi
   return (await hydrateMessages(db, rows, viewer))[0]
 }
 
-/** A page's entries as wire Messages: reactions grouped by emoji, files read only for the messages that have any. */
+/** A page's entries as wire Messages: files read only for the messages that have any. */
 async function pageMessages(conversationId: string, entries: PageEntry[], viewer: Viewer): Promise<Message[]> {
   const withFiles = entries.filter(e => e[12]).map(e => e[0])
-  const fileViews = withFiles.length ? await Promise.all((await (await filesOfMessages()).execute({ ids: withFiles })).map(toFileView)) : []
-  const filesByMessage = new Map<string, FileInfo[]>()
-  for (const f of fileViews) filesByMessage.set(f.messageId!, [...(filesByMessage.get(f.messageId!) ?? []), f])
+  const filesByMessage = await fileViewsByMessage(withFiles.length ? await (await filesOfMessages()).execute({ ids: withFiles }) : [])
   return entries.map(([id, seq, senderId, clientId, type, content, replyToId, mentions, createdMs, editedMs, deletedMs, pairs]) => {
-    const emojis = new Map<string, string[]>()
-    for (const [emoji, userId] of pairs ?? []) {
-      const userIds = emojis.get(emoji)
-      if (userIds) userIds.push(userId)
-      else emojis.set(emoji, [userId])
-    }
-    const reactionList = [...emojis].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))
     const row: MessageRow = {
       id, conversationId, seq, senderId, clientId, type, content, replyToId, mentions, metadata: {},
       createdAt: new Date(createdMs), editedAt: editedMs === null ? null : new Date(editedMs),
       deletedAt: deletedMs === null ? null : new Date(deletedMs), deletedBy: null, deleteReason: null
     }
-    return toMessage(row, viewer, reactionList, filesByMessage.get(id) ?? [])
+    return toMessage(row, viewer, groupReactions(pairs ?? []), filesByMessage.get(id) ?? [])
   })
 }
 
