@@ -26,7 +26,8 @@ const DEPTH = int('BENCH_HISTORY_DEPTH', 100_000, 1)
 const LIMIT = int('BENCH_HISTORY_LIMIT', 50, 1)
 const REQUESTS = int('BENCH_HISTORY_REQUESTS', 2000, 1)
 const CONCURRENCY = int('BENCH_HISTORY_CONCURRENCY', 4, 1)
-const ROUNDS = int('BENCH_HISTORY_ROUNDS', 2, 1)
+const ROUNDS = int('BENCH_HISTORY_ROUNDS', 3, 1)
+const WARMUP = int('BENCH_HISTORY_WARMUP', 1500, 1)
 const PGBENCH_MODES = (process.env.BENCH_HISTORY_PGBENCH_MODES || 'prepared,extended').split(',').map(s => s.trim()) as Array<PgbenchRun['mode']>
 const OUT_DIR = process.env.BENCH_OUT_DIR || 'bench-results'
 const STATS_FLUSH_MS = 11_000
@@ -103,9 +104,11 @@ async function run(target: Target, sql: Sql) {
 
   const refreshes = async () => (await sql<{ n: number }[]>`select count(*)::int as n from analytics.refreshes`)[0]!.n
   const refreshesBefore = await refreshes()
-  // Warm-up: loads the routes, the pools and the pages; meanwhile checks the replies and which SQL the app sends.
+  // Warm-up: loads the routes, the pools and the pages, and lets V8 optimise the path (with 200 requests per page
+  // the first round measured ran at 1.3 ms of app CPU per request, later ones at 0.5–0.9, whichever page came
+  // first); meanwhile checks the replies and which SQL the app sends.
   const stopWatch = watchStatements(sql)
-  for (const page of Object.values(pages)) await timeRest(page.url, reader.token, 200, page.seqs)
+  for (const page of Object.values(pages)) await timeRest(page.url, reader.token, WARMUP, page.seqs)
   const seen = await stopWatch()
   // pg_stat_activity keeps the first track_activity_query_size bytes (1 kB by default) of a statement's text.
   const ran = (text: string) => [...seen].some(t => t === text || (t.length >= 1000 && text.startsWith(t)))
@@ -115,6 +118,8 @@ async function run(target: Target, sql: Sql) {
   for (const mode of PGBENCH_MODES) {
     for (const page of PAGES) await runPgbench(target.databaseUrl!, scriptOf(page, 'listHistory'), { clients: CONCURRENCY, perClient: 50, mode })
   }
+  // The warm-up's statements reach the counters up to 10 s late: not in the first round's.
+  await sleep(STATS_FLUSH_MS)
 
   // Rounds alternate REST and pgbench, page by page, so drift in the machine's load reaches both alike.
   const perRound = Math.ceil(REQUESTS / ROUNDS / CONCURRENCY) * CONCURRENCY
@@ -124,19 +129,25 @@ async function run(target: Target, sql: Sql) {
   for (let r = 1; r <= ROUNDS; r++) {
     for (const page of PAGES) {
       const loadAvg = loadAverage()
+      const counted = await measure(target.probe)
       const done = await measure(target.probe)
       const started = performance.now()
       const samples = await timeRest(pages[page].url, reader.token, perRound)
       const requestsPerSecond = round(perRound * 1000 / (performance.now() - started), 1)
+      // CPU is read as the requests end: the wait below would add 11 s of whatever the app and the database do
+      // when idle to every request (it did, 1–1.4 ms per request, until 2026-12-02).
+      const cost = await done()
       // Backends report their counters (statements per request) when idle, at the latest 10 s later (PG 15).
       await sleep(STATS_FLUSH_MS)
-      const cost = await done()
+      const { db, appCpuSeconds: withWait } = await counted()
+      // What the app spent during the wait alone: what the per-request figure used to include.
+      const appCpuSecondsDuringWait = withWait === null || cost.appCpuSeconds === null ? null : round(withWait - cost.appCpuSeconds)
       const latencyMs = summarize(samples)!
-      const perRequest = perOp(cost, perRound)
+      const perRequest = perOp({ ...cost, db }, perRound)
       rest[page].samples.push(...samples)
-      rest[page].rounds.push({ round: r, loadAvg, requestsPerSecond, latencyMs, perRequest, appCpuSeconds: cost.appCpuSeconds, dbCpuSeconds: cost.dbCpuSeconds, db: cost.db })
+      rest[page].rounds.push({ round: r, loadAvg, requestsPerSecond, latencyMs, perRequest, appCpuSeconds: cost.appCpuSeconds, appCpuSecondsDuringWait, dbCpuSeconds: cost.dbCpuSeconds, db })
       log(`round ${r} ${page}: REST p50 ${latencyMs.p50} / p99 ${latencyMs.p99} ms, ${requestsPerSecond}/s; per request app CPU `
-        + `${perRequest.appCpuMs} ms, db CPU ${perRequest.dbCpuMs} ms, ${perRequest.dbCommits} statements, client CPU ${round(cost.benchCpuSeconds * 1000 / perRound)} ms (load ${loadAvg.join(' ')})`)
+        + `${perRequest.appCpuMs} ms, db CPU ${perRequest.dbCpuMs} ms, ${perRequest.dbCommits} statements, client CPU ${round(cost.benchCpuSeconds * 1000 / perRound)} ms; app CPU in the ${STATS_FLUSH_MS / 1000} s wait after, not counted: ${appCpuSecondsDuringWait} s (load ${loadAvg.join(' ')})`)
       for (const mode of PGBENCH_MODES) {
         for (const script of SCRIPTS) {
           const { samples: s, ...one } = await runPgbench(target.databaseUrl!, scriptOf(page, script), { clients: CONCURRENCY, perClient: perRound / CONCURRENCY, mode })
@@ -171,6 +182,13 @@ async function run(target: Target, sql: Sql) {
 type Result = Awaited<ReturnType<typeof run>>
 
 /** REST over pgbench -M prepared running the page statement (the issue's yardstick) and the bare keyset SELECT, and deep over first. */
+const median = (xs: number[]) => {
+  if (xs.length === 0) return null
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return round(sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2)
+}
+
 function ratios(result: Result) {
   const ratio = (a?: number, b?: number) => (a === undefined || b === undefined || b === 0 ? null : round(a / b))
   const { rest } = result
@@ -179,6 +197,12 @@ function ratios(result: Result) {
   return {
     restP99OverPgbenchP99: { first: ratio(rest.first.latencyMs?.p99, pg?.first.latencyMs?.p99), deep: ratio(rest.deep.latencyMs?.p99, pg?.deep.latencyMs?.p99) },
     restP99OverKeysetP99: { first: ratio(rest.first.latencyMs?.p99, keyset?.first.latencyMs?.p99), deep: ratio(rest.deep.latencyMs?.p99, keyset?.deep.latencyMs?.p99) },
+    // Round by round (REST and pgbench a few seconds apart), and their median: a p99 of 1,000 samples is its 10th
+    // slowest, so one stall moves a single round's ratio by a third; the harness quotes medians of 3 likewise.
+    restP99OverPgbenchP99ByRound: Object.fromEntries(PAGES.map((page) => {
+      const byRound = (rest[page].rounds as Array<{ latencyMs: { p99: number } }>).map((r, i) => ratio(r.latencyMs.p99, pg?.[page].runs[i]?.latencyMs?.p99))
+      return [page, { rounds: byRound, median: median(byRound.filter((x): x is number => x !== null)) }]
+    })),
     deepOverFirst: {
       restP50: ratio(rest.deep.latencyMs?.p50, rest.first.latencyMs?.p50),
       restP99: ratio(rest.deep.latencyMs?.p99, rest.first.latencyMs?.p99),
@@ -241,6 +265,8 @@ function summary(report: Result & { ratios: ReturnType<typeof ratios> }) {
   }
   const r = report.ratios
   lines.push(`   REST p99 / pgbench p99 of the page statement: first ${r.restP99OverPgbenchP99.first}×, deep ${r.restP99OverPgbenchP99.deep}×; of the bare keyset SELECT: first ${r.restP99OverKeysetP99.first}×, deep ${r.restP99OverKeysetP99.deep}×; deep / first: REST p50 ${r.deepOverFirst.restP50}×, p99 ${r.deepOverFirst.restP99}×`)
+  const byRound = r.restP99OverPgbenchP99ByRound
+  lines.push(`   by round (REST p99 / the same round's pgbench p99): first ${byRound.first?.rounds.join(', ')} (median ${byRound.first?.median}×), deep ${byRound.deep?.rounds.join(', ')} (median ${byRound.deep?.median}×)`)
   for (const [page, e] of Object.entries(report.explain)) lines.push(`   EXPLAIN ${page} (custom plan):`, ...e.custom.split('\n').map(l => `     ${l}`))
   return lines
 }
