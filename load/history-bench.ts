@@ -129,17 +129,16 @@ async function run(target: Target, sql: Sql) {
   for (let r = 1; r <= ROUNDS; r++) {
     for (const page of PAGES) {
       const loadAvg = loadAverage()
-      const counted = await measure(target.probe)
       const done = await measure(target.probe)
       const started = performance.now()
       const samples = await timeRest(pages[page].url, reader.token, perRound)
       const requestsPerSecond = round(perRound * 1000 / (performance.now() - started), 1)
-      // CPU is read as the requests end: the wait below would add 11 s of whatever the app and the database do
-      // when idle to every request (it did, 1–1.4 ms per request, until 2026-12-02).
+      // CPU is read as the requests end, so the wait below adds nothing of the idle app to a request.
       const cost = await done()
-      // Backends report their counters (statements per request) when idle, at the latest 10 s later (PG 15).
+      // Backends report their counters (statements per request) when idle, at the latest 10 s later (PG 15): the
+      // same window read again after the wait.
       await sleep(STATS_FLUSH_MS)
-      const { db, appCpuSeconds: withWait } = await counted()
+      const { db, appCpuSeconds: withWait } = await done()
       // What the app spent during the wait alone: what the per-request figure used to include.
       const appCpuSecondsDuringWait = withWait === null || cost.appCpuSeconds === null ? null : round(withWait - cost.appCpuSeconds)
       const latencyMs = summarize(samples)!
@@ -181,7 +180,6 @@ async function run(target: Target, sql: Sql) {
 
 type Result = Awaited<ReturnType<typeof run>>
 
-/** REST over pgbench -M prepared running the page statement (the yardstick) and the bare keyset SELECT, and deep over first. */
 const median = (xs: number[]) => {
   if (xs.length === 0) return null
   const sorted = [...xs].sort((a, b) => a - b)
@@ -189,6 +187,7 @@ const median = (xs: number[]) => {
   return round(sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2)
 }
 
+/** REST over pgbench -M prepared running the page statement (the yardstick) and the bare keyset SELECT, and deep over first. */
 function ratios(result: Result) {
   const ratio = (a?: number, b?: number) => (a === undefined || b === undefined || b === 0 ? null : round(a / b))
   const { rest } = result

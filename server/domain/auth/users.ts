@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { users } from '../../db/schema'
+import type { DatabaseHandle } from '../../adapters/database/database'
 import type { PublicUser } from '../../../shared/types'
 import { useDatabaseHandle } from '../../adapters/database/use-database'
 
@@ -32,16 +34,20 @@ const ENDED_ACCESS_SQL = `
   SELECT 'u', id::text FROM switchboard.users
     WHERE id = ANY(string_to_array($2::text, ',')::uuid[]) AND suspended_until > now()`
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+// zod's 8-4-4-4-12 hex shape: what `::uuid` accepts (the schemas' z.uuid() also checks the version bits).
+const UUID_SHAPE = z.regexes.guid
 
-/** Of the given sessions and users, those whose session ended (revoked, expired) or who are suspended now. */
-export async function listEndedAccess(sessionIds: string[], userIds: string[]) {
+/**
+ * Of the given sessions and users, those whose session ended (revoked, expired) or who are suspended now.
+ * `handle` is the process's database unless a test passes its own.
+ */
+export async function listEndedAccess(sessionIds: string[], userIds: string[], handle?: DatabaseHandle) {
   const ended = { sessionIds: new Set<string>(), userIds: new Set<string>() }
   // Only well-formed ids go in: one malformed id would fail the cast for the whole sweep.
-  const sessionList = sessionIds.filter(id => UUID.test(id))
-  const userList = userIds.filter(id => UUID.test(id))
+  const sessionList = sessionIds.filter(id => UUID_SHAPE.test(id))
+  const userList = userIds.filter(id => UUID_SHAPE.test(id))
   if (sessionList.length === 0 && userList.length === 0) return ended
-  const { rows } = await (await useDatabaseHandle()).hotQuery(ENDED_ACCESS_SQL, [sessionList.join(','), userList.join(',')])
+  const { rows } = await (handle ?? await useDatabaseHandle()).hotQuery(ENDED_ACCESS_SQL, [sessionList.join(','), userList.join(',')])
   for (const row of rows) (row.kind === 's' ? ended.sessionIds : ended.userIds).add(String(row.id))
   return ended
 }
