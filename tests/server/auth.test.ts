@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { SignJWT } from 'jose'
+import { describe, expect, inject, it } from 'vitest'
 import { Api, signIn } from '../helpers/api'
 import { ADMIN } from '../helpers/app-process'
 import { baseURL } from '../helpers/server'
@@ -39,6 +40,29 @@ describe('authentication', () => {
     const res = await forged.get('/me')
     expect(res.status).toBe(401)
     expect(res.body.data.code).toBe('unauthorized')
+  })
+
+  it('accepts a token only with the app’s signature, algorithm, issuer, audience, session and a future expiry', async () => {
+    // Signed here with the app's own secret, so each token differs from a valid one in one claim only.
+    const key = new TextEncoder().encode(inject('appEnv').AUTH_SECRET!)
+    const { token, user } = await signIn(baseURL(), ADMIN.email, ADMIN.password)
+    const { session_id: sessionId } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
+    const make = (edit: { alg?: string, iss?: string, aud?: string, sessionId?: string | null, expSeconds?: number } = {}) => {
+      const claims = { role: 'authenticated', ...(edit.sessionId === null ? {} : { session_id: edit.sessionId ?? sessionId }) }
+      return new SignJWT(claims).setProtectedHeader({ alg: edit.alg ?? 'HS256', typ: 'JWT' }).setSubject(user.id)
+        .setIssuer(edit.iss ?? 'switchboard').setAudience(edit.aud ?? 'authenticated').setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + (edit.expSeconds ?? 600)).sign(key)
+    }
+    const status = async (bearer: string) => (await new Api(baseURL(), bearer).get('/me')).status
+    expect(await status(await make())).toBe(200)
+    expect(await status(await make({ alg: 'HS512' }))).toBe(401)
+    expect(await status(await make({ iss: 'someone-else' }))).toBe(401)
+    expect(await status(await make({ aud: 'anon' }))).toBe(401)
+    expect(await status(await make({ sessionId: null }))).toBe(401)
+    expect(await status(await make({ sessionId: '00000000-0000-4000-8000-000000000000' }))).toBe(401)
+    expect(await status(await make({ expSeconds: -60 }))).toBe(401)
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${(await make()).split('.')[1]}.`
+    expect(await status(unsigned)).toBe(401)
   })
 
   it('refreshes a token for a live session and stops accepting it after logout', async () => {

@@ -1,7 +1,9 @@
 /**
  * Signatures already checked, by token text, until the token expires. Every bearer request and every socket
  * opening verifies its token, and clients send the same token again and again (each REST call, each reconnect
- * of a reconnect storm); WebCrypto's HMAC costs a job round trip each time (a sixth of a socket opening's CPU).
+ * of a reconnect storm). A check costs an HMAC at least (local tokens, node:crypto through fast-jwt) or a
+ * WebCrypto job handed to the thread pool and back (Supabase's keys, through jose), which was a sixth of a socket
+ * opening's CPU when local tokens went that way too.
  * Only the signature and claims check is remembered: whatever a verification must read live (for local tokens,
  * that the session is not revoked) still runs on every call. Bounded; the oldest entry goes first.
  */
