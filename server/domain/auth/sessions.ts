@@ -26,12 +26,16 @@ export async function authenticateToken(token: string): Promise<{ user: AuthUser
 // Every bearer request and every socket opening looks its user up: prepared once per pooled connection.
 const userByIdQuery = preparedQuery(db => db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare('user_by_id'))
 
+// The browser client authenticates every request and every socket opening with its cookie: prepared once per
+// pooled connection, like the bearer token's session check.
+const liveCookieSessionQuery = preparedQuery(db => db.select({ user: users, sessionId: sessions.id }).from(sessions)
+  .innerJoin(users, eq(users.id, sessions.userId))
+  .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+  .prepare('live_cookie_session'))
+
 /** Resolves the session cookie (`<sessionId>.<secret>`) to its user. */
 export async function authenticateSessionCookie(value: string): Promise<AuthUser | undefined> {
-  const db = await useDb()
-  const [row] = await db.select({ user: users, sessionId: sessions.id }).from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sha256(value)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+  const [row] = await (await liveCookieSessionQuery()).execute({ tokenHash: sha256(value) })
   return row ? toAuthUser(row.user, row.sessionId) : undefined
 }
 
