@@ -1,5 +1,6 @@
 import postgres from 'postgres'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { BATCH_SQL } from '../../server/domain/messages/send-batch'
 import { createProjectFixture } from '../helpers/api'
 import { baseURL, signInAdmin } from '../helpers/server'
 import { waitUntil } from '../adapters/helpers'
@@ -62,5 +63,32 @@ describe('group commit of sends, seen from Postgres', () => {
     for (let i = 0; i < 30; i++) expect((await f.client.api.post(`/conversations/${id}/messages`, { clientId: `hot-${i}`, content: `hot ${i}` })).status).toBe(201)
     // Backends report their statistics within seconds of going idle.
     await waitUntil(async () => (await hotUpdates()) - before >= 25, 'the sends\' updates to show as HOT in pg_stat_user_tables', 20_000)
+  })
+
+  it('the statement finds the sender\'s participation and project role by primary key, not by walking their participations', async () => {
+    const f = await createProjectFixture(baseURL(), await signInAdmin())
+    const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'Plan', kind: 'group', participantIds: [f.client.user.id] })
+    const input = [{ id: crypto.randomUUID(), conversation_id: created.body.conversation.id, sender_id: f.client.user.id, client_id: 'plan-1', content: 'plan', reply_to_id: null, mentions: [] }]
+    // EXPLAIN without ANALYZE plans the statement and runs none of it.
+    const [row] = await db.unsafe(`EXPLAIN (FORMAT JSON) ${BATCH_SQL}`, [input as never])
+    const indexes = JSON.stringify(row!['QUERY PLAN']).match(/"Index Name":"[^"]+"/g) ?? []
+    expect(indexes).toContain('"Index Name":"conversation_members_conversation_id_user_id_pk"')
+    expect(indexes).toContain('"Index Name":"project_members_project_id_user_id_pk"')
+    // The partial index on user_id lists every live participation of the sender: one lookup became hundreds.
+    expect(indexes).not.toContain('"Index Name":"conversation_members_user_id_idx"')
+  })
+
+  it('a sender whose project membership is gone is refused by the statement even while their participation row stays', async () => {
+    const f = await createProjectFixture(baseURL(), await signInAdmin())
+    const created = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'Membership row gone', kind: 'group', participantIds: [f.client.user.id] })
+    const id = created.body.conversation.id as string
+    // The first send leaves the sender's access remembered by the instance.
+    expect((await f.client.api.post(`/conversations/${id}/messages`, { clientId: 'member-1', content: 'member' })).status).toBe(201)
+    // The API ends participations along with the membership; only the statement's own check is left here.
+    await db`delete from switchboard.project_members where project_id = ${f.project.id} and user_id = ${f.client.user.id}`
+    const after = await f.client.api.post(`/conversations/${id}/messages`, { clientId: 'member-2', content: 'not a member' })
+    expect(after.status).toBe(404)
+    const stored = await db`select client_id from switchboard.messages where conversation_id = ${id} order by seq`
+    expect(stored.map(r => r.client_id)).toEqual(['member-1'])
   })
 })

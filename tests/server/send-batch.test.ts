@@ -151,6 +151,21 @@ describe('group commit of sends', () => {
     expect((await eventsOf(id)).events.filter(e => e.type === 'message:new')).toHaveLength(1)
   })
 
+  it('staff made a client after posting an announcement cannot post the next one, and nothing of it is stored', async () => {
+    const writer = await inviteUser(f.owner.api, f.project.id, 'staff', 'announcer')
+    const created = await writer.api.post(`/projects/${f.project.id}/conversations`, { title: 'News with a demotion', kind: 'announcement' })
+    expect(created.status).toBe(201)
+    const id = created.body.conversation.id as string
+    expect((await send(writer, id, 'as-staff', 'posted while staff')).status).toBe(201)
+    // The same member again, now as a client (an upsert of the role): the remembered access says staff.
+    expect((await f.owner.api.post(`/projects/${f.project.id}/members`, { email: writer.user.email, role: 'client' })).status).toBeLessThan(300)
+    const refused = await send(writer, id, 'as-client', 'should not land')
+    expect(refused.status).toBe(403)
+    const history = await f.owner.api.get(`/conversations/${id}/messages?limit=100`)
+    expect(history.body.messages.map((m: any) => m.clientId)).toEqual(['as-staff'])
+    expect((await eventsOf(id)).events.filter(e => e.type === 'message:new')).toHaveLength(1)
+  })
+
   it('a member removed from the project gets 404 on the next send to a conversation they had sent to', async () => {
     const extra = await inviteUser(f.staff.api, f.project.id, 'client', 'leaver')
     const res = await f.staff.api.post(`/projects/${f.project.id}/conversations`, { title: 'Project removal', kind: 'group', participantIds: [extra.user.id] })
