@@ -285,3 +285,81 @@ describe('redis bus across instances', () => {
     expect(await c.waitFor(2)).toEqual(['before', 'after'])
   })
 })
+
+describe('redis bus: publishing only where another instance listens', () => {
+  const open: Array<Bus | Redis> = []
+  const bus = (connectionName?: string) => {
+    const created = createRedisBus({ url: REDIS_URL, prefix, connectionName, onError: silent })
+    open.push(created)
+    return created
+  }
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map(b => (b instanceof Redis ? b.disconnect() : b.close())))
+  })
+
+  /** The payloads of PUBLISH commands on a channel of this prefix as Redis executes them (MONITOR). */
+  async function watchPublishes(ch: string) {
+    const monitor = await admin.monitor()
+    open.push(monitor)
+    const payloads: string[] = []
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      // The bus tags each payload with its instance (16 hex digits and '|').
+      if (args[0]?.toLowerCase() === 'publish' && args[1] === `${prefix}bus:${ch}`) payloads.push(args[2]!.slice(17))
+    })
+    return payloads
+  }
+
+  it('stops sending a channel\'s publishes to Redis once PUBLISH shows that no other instance follows it', async () => {
+    const ch = channel()
+    const sent = await watchPublishes(ch)
+    const alone = bus()
+    const here = collector()
+    await alone.subscribe(ch, here.handler)
+    for (const n of [1, 2, 3]) await alone.publish(ch, `m${n}`)
+    // Its own sockets still get everything.
+    expect(await here.waitFor(3)).toEqual(['m1', 'm2', 'm3'])
+    // A publish on a fresh channel always goes out; once Redis ran it, anything published before it had too.
+    const marker = channel()
+    const markers = await watchPublishes(marker)
+    await alone.publish(marker, 'marker')
+    await waitUntil(() => markers.length === 1, 'the marker to reach Redis')
+    expect(sent).toEqual(['m1'])
+  })
+
+  it('hands a follower that arrives later what follows, and what was skipped just before it announced itself', async () => {
+    const ch = channel()
+    const first = bus()
+    const later = bus()
+    const atFirst = collector()
+    const atLater = collector()
+    await first.subscribe(ch, atFirst.handler)
+    await first.publish(ch, 'before-anyone') // Redis counts only `first`: the channel is quiet from here
+    await first.publish(ch, 'skipped')
+    await later.subscribe(ch, atLater.handler)
+    await first.publish(ch, 'after')
+    await first.publish(ch, 'end')
+    expect(await atLater.waitFor(3)).toEqual(['skipped', 'after', 'end'])
+    expect(atFirst.values).toEqual(['before-anyone', 'skipped', 'after', 'end'])
+  })
+
+  it('hears a follower again after its subscriber connection came back, though Redis counted nobody meanwhile', async () => {
+    const name = `sbtest-${randomBytes(4).toString('hex')}`
+    const ch = channel()
+    const publisher = bus()
+    const follower = bus(name)
+    const atFollower = collector()
+    await follower.subscribe(ch, atFollower.handler)
+    await publisher.publish(ch, 'before')
+    expect(await atFollower.waitFor(1)).toEqual(['before'])
+
+    const list = await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub') as string
+    const killed = list.split('\n').find(l => l.includes(` name=${name}-sub `))?.match(/^id=(\d+)/)?.[1]
+    expect(killed).toBeDefined()
+    await admin.call('CLIENT', 'KILL', 'ID', killed!)
+    // Nobody follows the channel now: the publisher marks it quiet.
+    await publisher.publish(ch, 'while-away')
+    await waitUntil(async () => await numsub(ch) === 1, 'the follower to resubscribe')
+    await publisher.publish(ch, 'back')
+    await waitUntil(() => atFollower.values.includes('back'), 'the publish after the follower came back')
+  })
+})
