@@ -4,7 +4,7 @@ import type { Peer } from 'crossws'
 import nodeAdapter from 'crossws/adapters/node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { nodeSocket, releaseUpgradeRequest } from '../../server/realtime/peer'
+import { nodeSocket, receiveFramesDirectly, releaseUpgradeRequest } from '../../server/realtime/peer'
 
 // The two reaches into crossws's Node peer (server/realtime/peer.ts), run against the installed crossws with a
 // real HTTP server and socket: if crossws changes its internals, these fail instead of the helpers quietly
@@ -15,7 +15,8 @@ afterEach(() => {
 })
 
 /** Opens one socket to a crossws node adapter and hands its peer, after `open`, to `inspect`. */
-async function withOpenPeer(inspect: (peer: Peer) => void): Promise<{ echoed: string }> {
+async function withOpenPeer(inspect: (peer: Peer) => void): Promise<{ echoed: string, hookCalls: number }> {
+  let hookCalls = 0
   let opened!: (peer: Peer) => void
   const open = new Promise<Peer>(resolve => (opened = resolve))
   const adapter = nodeAdapter({
@@ -26,6 +27,7 @@ async function withOpenPeer(inspect: (peer: Peer) => void): Promise<{ echoed: st
       },
       open: peer => opened(peer),
       message: (peer, message) => {
+        hookCalls++
         peer.send(`echo ${message.text()} for ${(peer.context as { user: string }).user}`)
       }
     }
@@ -42,7 +44,7 @@ async function withOpenPeer(inspect: (peer: Peer) => void): Promise<{ echoed: st
   await clientOpen
   const reply = new Promise<string>(resolve => client.once('message', data => resolve(String(data))))
   client.send('hello')
-  return { echoed: await reply }
+  return { echoed: await reply, hookCalls }
 }
 
 describe('crossws peer plumbing', () => {
@@ -66,5 +68,21 @@ describe('crossws peer plumbing', () => {
     })
     // The peer still works afterwards: its frames reach the hooks and its context is intact.
     expect(echoed).toBe('echo hello for someone')
+  })
+
+  it('receiveFramesDirectly takes the frames from crossws: they reach the callback, not the message hook', async () => {
+    const frames: Array<[string, boolean]> = []
+    let replaced = false
+    const { echoed, hookCalls } = await withOpenPeer((peer) => {
+      const socket = nodeSocket(peer)
+      replaced = receiveFramesDirectly(socket, (data, isBinary) => {
+        frames.push([data.toString(), isBinary])
+        socket.send(`direct ${data.toString()}`)
+      })
+    })
+    expect(replaced).toBe(true)
+    expect(echoed).toBe('direct hello')
+    expect(frames).toEqual([['hello', false]])
+    expect(hookCalls).toBe(0)
   })
 })
