@@ -12,7 +12,7 @@ import { useLogger } from '../platform/logger'
 import { isApiError, zodIssues } from '../platform/errors'
 import { parseClientJson } from '../platform/json'
 import { createQuietCompactor, fullGarbageCollection } from '../platform/quiet-compaction'
-import { CLOSE_TOO_MANY, connections, connectionsOf, join, leaveAll, sendFrame } from './hub'
+import { CLOSE_TOO_MANY, connections, connectionsOf, directSocket, join, leaveAll, sendFrame } from './hub'
 import type { Connection } from './hub'
 import { runOp } from './ops'
 import { broadcastPresence } from './presence'
@@ -31,7 +31,7 @@ export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: n
   const connection: Connection = {
     id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
     status: 'online', conversations: new Set(), channels: new Set(), delivered: new Map(),
-    heartbeatSlot: opened++
+    heartbeatSlot: opened++, socket: directSocket(ws)
   }
   connections.set(connection.id, connection)
   compactAfterWaves().socketOpened()

@@ -31,6 +31,8 @@ export interface Connection {
   delivered: Map<string, number>
   /** Which tick of the heartbeat interval pings this socket (fixed at open, so closes elsewhere never shift it). */
   heartbeatSlot: number
+  /** The TCP socket under `ws` when prepared frames may be written to it (directSocket), fixed at open. */
+  socket: Socket | undefined
 }
 
 interface Topic {
@@ -40,6 +42,8 @@ interface Topic {
   /** Set while the topic has no sockets: when it fires, the bus subscription goes (see leaveChannel). */
   lingering?: NodeJS.Timeout
 }
+
+const OPEN = wsModule.WebSocket.OPEN
 
 const EPHEMERAL = new Set(['typing', 'read', 'presence', 'notification', 'file:updated'])
 
@@ -67,34 +71,36 @@ export function wireFrame(text: string): WireFrame {
  * The socket under a `ws` WebSocket, when a ready-made frame may be written to it directly: nothing negotiated
  * (no permessage-deflate, whose sender queues frames while it compresses). `ws.send` would frame the same
  * payload again for every recipient, then cork, write header and payload and uncork; one prepared frame is one
- * `write`, and `bufferedAmount` still counts it (it reads the socket's own buffer).
+ * `write`, and `bufferedAmount` still counts it (it reads the socket's own buffer). Asked once, when the socket
+ * opens: extensions are settled by the handshake, and `ws.extensions` builds a string on every read.
  */
-function rawSocket(ws: WebSocket): Socket | undefined {
+export function directSocket(ws: WebSocket): Socket | undefined {
   if (ws.extensions !== '') return undefined
   return (ws as unknown as { _socket?: Socket })._socket ?? undefined
 }
 
+/** What a socket may hold unread: above `soft` ephemeral frames are skipped, above `hard` it is closed. */
+interface BufferLimits { softBufferBytes: number, hardBufferBytes: number }
+
 /**
  * One frame to one socket: text, or an event's frame prepared once for every local recipient. Sent as a text
- * frame either way.
+ * frame either way. `limits` lets the fan-out loop read the configuration once per event, not per recipient.
  */
-export function sendRaw(connection: Connection, raw: string | WireFrame, ephemeral = false): void {
+export function sendRaw(connection: Connection, raw: string | WireFrame, ephemeral = false, limits: BufferLimits = useConfig().realtime): void {
   const ws = connection.ws
-  if (ws.readyState !== ws.OPEN) return
-  const { softBufferBytes, hardBufferBytes } = useConfig().realtime
+  if (ws.readyState !== OPEN) return
   const buffered = ws.bufferedAmount
-  if (buffered > hardBufferBytes) {
+  if (buffered > limits.hardBufferBytes) {
     // It will sync on reconnect; holding more for it would make one slow reader everyone's problem.
     closeSlowReader(connection, buffered)
     return
   }
-  if (ephemeral && buffered > softBufferBytes) return
+  if (ephemeral && buffered > limits.softBufferBytes) return
   if (typeof raw === 'string') {
     ws.send(raw, { binary: false })
     return
   }
-  const socket = rawSocket(ws)
-  if (socket) socket.write(raw.wire)
+  if (connection.socket) connection.socket.write(raw.wire)
   else ws.send(raw.payload, { binary: false })
 }
 
@@ -148,9 +154,11 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
   const seq = 'seq' in envelope ? envelope.seq : undefined
   const typingUserId = envelope.type === 'typing' ? envelope.data.userId : undefined
   const ephemeral = EPHEMERAL.has(envelope.type)
+  const limits = useConfig().realtime
   // Framed on first use: a topic whose sockets all skip the event (typing to its author only) frames nothing.
   let frame: WireFrame | undefined
-  for (const connection of [...topic.connections]) {
+  // Only a membership change joins or leaves topics on the way; everything else walks the set as it is.
+  for (const connection of isConversationUpdate ? [...topic.connections] : topic.connections) {
     if (added) join(connection, conversationChannel(added), added).catch(() => {})
     if (removed?.has(connection.user.id) && conversationId) {
       // Authorisation at delivery time: the removed participant gets nothing more of this conversation.
@@ -158,7 +166,7 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
       sendFrame(connection, { type: 'conversation:removed', data: { conversationId } })
       continue
     }
-    if (typingUserId === connection.user.id) continue
+    if (typingUserId && typingUserId === connection.user.id) continue
     if (conversationId && seq) {
       if (seq <= (connection.delivered.get(conversationId) ?? 0)) continue
       const pending = connection.syncing?.get(conversationId)
@@ -168,7 +176,7 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
       }
       connection.delivered.set(conversationId, seq)
     }
-    sendRaw(connection, frame ??= wireFrame(raw), ephemeral)
+    sendRaw(connection, frame ??= wireFrame(raw), ephemeral, limits)
   }
 }
 
