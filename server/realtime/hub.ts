@@ -27,7 +27,10 @@ export interface Connection {
   channels: Set<string>
   /** Conversations being synced: live events wait here so they never overtake the replay. Made by the first sync. */
   syncing?: Map<string, Array<{ seq: number, raw: string }>>
-  /** Highest seq sent on this socket per conversation (live or replayed): nothing at or below it is sent again. */
+  /**
+   * Per conversation, the highest seq a replay (sync) sent on this socket while live delivery had not reached it:
+   * no live event at or below it is sent again. Live delivery is in seq order and needs no mark of its own.
+   */
   delivered: Map<string, number>
   /** Which tick of the heartbeat interval pings this socket (fixed at open, so closes elsewhere never shift it). */
   heartbeatSlot: number
@@ -168,13 +171,20 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
     }
     if (typingUserId && typingUserId === connection.user.id) continue
     if (conversationId && seq) {
-      if (seq <= (connection.delivered.get(conversationId) ?? 0)) continue
+      // Live events reach a socket in seq order (the topic's sequencer), so only a replay can have sent one
+      // ahead of them; its mark is dropped once live delivery passes it, and most sockets have none to look up.
+      if (connection.delivered.size !== 0) {
+        const replayedUpTo = connection.delivered.get(conversationId)
+        if (replayedUpTo !== undefined) {
+          if (seq <= replayedUpTo) continue
+          connection.delivered.delete(conversationId)
+        }
+      }
       const pending = connection.syncing?.get(conversationId)
       if (pending) {
         pending.push({ seq, raw })
         continue
       }
-      connection.delivered.set(conversationId, seq)
     }
     sendRaw(connection, frame ??= wireFrame(raw), ephemeral, limits)
   }
