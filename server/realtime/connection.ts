@@ -30,7 +30,7 @@ let opened = 0
 export async function openConnection(ws: WebSocket, user: AuthUser, expiresAt: number | null): Promise<Connection> {
   const connection: Connection = {
     id: uuidv7(), user, ws, openedAt: Date.now(), lastActivity: Date.now(), expiresAt,
-    status: 'online', conversations: new Set(), channels: new Set(), delivered: new Map(),
+    status: 'online', conversations: new Set(), channels: new Set(), replayedUpTo: new Map(),
     heartbeatSlot: opened++, socket: directSocket(ws)
   }
   connections.set(connection.id, connection)

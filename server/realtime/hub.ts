@@ -31,7 +31,7 @@ export interface Connection {
    * Per conversation, the highest seq a replay (sync) sent on this socket while live delivery had not reached it:
    * no live event at or below it is sent again. Live delivery is in seq order and needs no mark of its own.
    */
-  delivered: Map<string, number>
+  replayedUpTo: Map<string, number>
   /** Which tick of the heartbeat interval pings this socket (fixed at open, so closes elsewhere never shift it). */
   heartbeatSlot: number
   /** The TCP socket under `ws` when prepared frames may be written to it (directSocket), fixed at open. */
@@ -173,12 +173,10 @@ function deliverToTopic(channel: string, envelope: BusEnvelope, raw: string) {
     if (conversationId && seq) {
       // Live events reach a socket in seq order (the topic's sequencer), so only a replay can have sent one
       // ahead of them; its mark is dropped once live delivery passes it, and most sockets have none to look up.
-      if (connection.delivered.size !== 0) {
-        const replayedUpTo = connection.delivered.get(conversationId)
-        if (replayedUpTo !== undefined) {
-          if (seq <= replayedUpTo) continue
-          connection.delivered.delete(conversationId)
-        }
+      const replayed = connection.replayedUpTo.size === 0 ? undefined : connection.replayedUpTo.get(conversationId)
+      if (replayed !== undefined) {
+        if (seq <= replayed) continue
+        connection.replayedUpTo.delete(conversationId)
       }
       const pending = connection.syncing?.get(conversationId)
       if (pending) {
@@ -258,7 +256,7 @@ function leaveChannel(connection: Connection, channel: string) {
 export function leave(connection: Connection, conversationId: string) {
   connection.conversations.delete(conversationId)
   connection.syncing?.delete(conversationId)
-  connection.delivered.delete(conversationId)
+  connection.replayedUpTo.delete(conversationId)
   leaveChannel(connection, conversationChannel(conversationId))
 }
 

@@ -41,15 +41,15 @@ async function syncConversation(connection: Connection, conversationId: string, 
       lastSeq = page.lastSeq
       if (page.reset) return { lastSeq, reset: true }
       for (const event of page.events) sendFrame(connection, event)
-      if (page.events.length) connection.delivered.set(conversationId, Math.max(connection.delivered.get(conversationId) ?? 0, page.events.at(-1)!.seq))
+      if (page.events.length) connection.replayedUpTo.set(conversationId, Math.max(connection.replayedUpTo.get(conversationId) ?? 0, page.events.at(-1)!.seq))
       if (page.events.length) after = page.events.at(-1)!.seq
       if (page.events.length < 500) break
     }
     // Live events that arrived during the replay, minus those the replay already carried.
     for (const held of connection.syncing?.get(conversationId) ?? []) {
-      if (held.seq > Math.max(after, connection.delivered.get(conversationId) ?? 0)) {
+      if (held.seq > Math.max(after, connection.replayedUpTo.get(conversationId) ?? 0)) {
         sendRaw(connection, held.raw)
-        connection.delivered.set(conversationId, held.seq)
+        connection.replayedUpTo.set(conversationId, held.seq)
       }
     }
     lastSeq = Math.max(lastSeq, after)

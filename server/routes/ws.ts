@@ -14,12 +14,12 @@ function rejectBinary(peer: Peer) {
   nodeSocket(peer).close(1003, 'binary frames are not supported')
 }
 
-async function onFrame(peer: Peer, data: Buffer, isBinary: boolean) {
-  if (isBinary) rejectBinary(peer)
+/** One text frame, in arrival order, whichever way it came in (see receiveFramesDirectly). */
+async function receiveText(peer: Peer, text: string) {
   if (ctx(peer).rejected) return
   const connection = await ctx(peer).connection
   // handleFrame answers every failure of an op itself; this catches only a socket that broke while replying.
-  if (connection) await handleFrame(connection, data.toString()).catch(error => useLogger().warn('frame not handled', { error }))
+  if (connection) await handleFrame(connection, text).catch(error => useLogger().warn('frame not handled', { error }))
 }
 
 /** The socket endpoint (contract §5): authenticate the upgrade, then hand every frame to the realtime layer. */
@@ -30,11 +30,12 @@ export default defineWebSocketHandler({
   },
   open(peer) {
     const ws = nodeSocket(peer)
-    if (!receiveFramesDirectly(ws, (data, isBinary) => void onFrame(peer, data, isBinary))) {
-      ws.on('message', (_data, isBinary) => {
-        if (isBinary) rejectBinary(peer)
-      })
-    }
+    const direct = receiveFramesDirectly(ws, (data, isBinary) => {
+      if (isBinary) rejectBinary(peer)
+      else void receiveText(peer, data.toString())
+    })
+    // Otherwise crossws's listener stays and its `message` hook below gets the text; binary frames are caught here.
+    if (!direct) ws.on('message', (_data, isBinary) => isBinary && rejectBinary(peer))
     ws.on('pong', () => {
       ctx(peer).connection?.then((c) => {
         if (c) c.lastActivity = Date.now()
@@ -49,11 +50,7 @@ export default defineWebSocketHandler({
     })
   },
   // Only when crossws's frame listener could not be replaced (see receiveFramesDirectly).
-  async message(peer, message) {
-    if (ctx(peer).rejected) return
-    const connection = await ctx(peer).connection
-    if (connection) await handleFrame(connection, message.text())
-  },
+  message: (peer, message) => receiveText(peer, message.text()),
   async close(peer) {
     const connection = await ctx(peer).connection
     if (connection) await closeConnection(connection)

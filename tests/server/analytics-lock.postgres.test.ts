@@ -1,14 +1,10 @@
-import postgres from 'postgres'
-import { afterAll, describe, expect, inject, it } from 'vitest'
-import { signInAdmin } from '../helpers/server'
+import { describe, expect, it } from 'vitest'
+import { appPostgres, signInAdmin } from '../helpers/server'
 
 // Postgres run only (scripts/test-all.sh excludes *.postgres.test.ts from the PGlite run): another instance's
 // refresh is played by a session of the test's own that holds the refresh lock, which PGlite cannot share.
 const REFRESH_LOCK_KEY = 7_411_902_554
-const other = postgres(inject('appEnv').DATABASE_URL!, { max: 1, onnotice: () => {} })
-afterAll(async () => {
-  await other.end()
-})
+const other = appPostgres()
 
 describe('analytics refresh across instances', () => {
   it('answers 409 conflict while another instance holds the refresh lock, and refreshes once it is released', async () => {

@@ -1,17 +1,13 @@
-import postgres from 'postgres'
 import { uuidv7 } from 'uuidv7'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createProjectFixture, uniq } from '../helpers/api'
-import { baseURL, signInAdmin } from '../helpers/server'
+import { appPostgres, baseURL, signInAdmin } from '../helpers/server'
 import { wsConnect } from '../helpers/ws'
 
 // Postgres run only: a message is written straight into the database, behind the app's back, so that a replay
 // (sync) can carry an event before live delivery does. The hub remembers how far the replay went and must not send
-// the same event again when the topic's sequencer later delivers it live (server/realtime/hub.ts, `delivered`).
-const db = postgres(inject('appEnv').DATABASE_URL!, { max: 1, onnotice: () => {} })
-afterAll(async () => {
-  await db.end()
-})
+// the same event again when the topic's sequencer later delivers it live (server/realtime/hub.ts, `replayedUpTo`).
+const db = appPostgres()
 
 describe('a replay ahead of live delivery', () => {
   it('sends each event once: the live copy of what sync already carried is skipped, what follows is delivered', async () => {

@@ -1,15 +1,11 @@
-import postgres from 'postgres'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BATCH_SQL } from '../../server/domain/messages/send-batch'
 import { createProjectFixture } from '../helpers/api'
-import { baseURL, signInAdmin } from '../helpers/server'
+import { appPostgres, baseURL, signInAdmin } from '../helpers/server'
 import { waitUntil } from '../adapters/helpers'
 
 // Postgres run only: reads the rows' transaction ids (xmin), which the PGlite app keeps to itself.
-const db = postgres(inject('appEnv').DATABASE_URL!, { max: 1, onnotice: () => {} })
-afterAll(async () => {
-  await db.end()
-})
+const db = appPostgres()
 
 describe('group commit of sends, seen from Postgres', () => {
   it('concurrent sends are written by fewer transactions than messages, and each message with its event', async () => {
