@@ -33,6 +33,12 @@ export function pgbenchScript(statements: Statement[]) {
   return { script, defines }
 }
 
+/** pgbench's host, port, user and database arguments for a postgres:// URL (the password goes in PGPASSWORD). */
+export function pgbenchConnectionArgs(databaseUrl: string): string[] {
+  const url = new URL(databaseUrl)
+  return ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), url.pathname.slice(1)]
+}
+
 /**
  * Runs `clients` × `perClient` runs of the script (pgbench's transactions) on one pgbench thread and reads every latency from its log;
  * `samples` (ms) are for pooling runs and are left out of reports.
@@ -45,8 +51,7 @@ export async function runPgbench(databaseUrl: string, statements: Statement[], o
     await writeFile(join(dir, 'script.sql'), script)
     // -n: no vacuum of pgbench's own tables (there are none); -j 1: one client thread, like the bench's one event loop.
     const args = ['-n', '-M', options.mode, '-c', String(options.clients), '-j', '1', '-t', String(options.perClient),
-      '-f', join(dir, 'script.sql'), ...defines, '-l', `--log-prefix=${join(dir, 'tx')}`,
-      '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), url.pathname.slice(1)]
+      '-f', join(dir, 'script.sql'), ...defines, '-l', `--log-prefix=${join(dir, 'tx')}`, ...pgbenchConnectionArgs(databaseUrl)]
     const { stdout } = await run('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, maxBuffer: 16 * 2 ** 20 })
     const number = (pattern: RegExp) => {
       const match = pattern.exec(stdout)
