@@ -33,10 +33,24 @@ export function pgbenchScript(statements: Statement[]) {
   return { script, defines }
 }
 
-/** pgbench's host, port, user and database arguments for a postgres:// URL (the password goes in PGPASSWORD). */
-export function pgbenchConnectionArgs(databaseUrl: string): string[] {
+/** What pgbench printed of a run: `tps` (without the initial connection time) and `latency average`. */
+export interface PgbenchReport { stdout: string, tps: number | null, latencyAverageMs: number | null }
+
+/**
+ * Runs pgbench with `args` (everything but the connection) against a postgres:// URL, its password passed in
+ * PGPASSWORD; throws when pgbench fails or reports failed transactions (an aborted client makes it exit non-zero).
+ */
+export async function execPgbench(databaseUrl: string, args: string[]): Promise<PgbenchReport> {
   const url = new URL(databaseUrl)
-  return ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), url.pathname.slice(1)]
+  const connection = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), url.pathname.slice(1)]
+  const { stdout } = await run('pgbench', [...args, ...connection], { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, maxBuffer: 16 * 2 ** 20 })
+  const number = (pattern: RegExp) => {
+    const match = pattern.exec(stdout)
+    return match ? Number(match[1]) : null
+  }
+  const failed = number(/number of failed transactions: (\d+)/)
+  if (failed) throw new Error(`pgbench: ${failed} failed transactions\n${stdout}`)
+  return { stdout, tps: number(/tps = ([\d.]+) \(without initial connection time\)/), latencyAverageMs: number(/latency average = ([\d.]+) ms/) }
 }
 
 /**
@@ -44,21 +58,13 @@ export function pgbenchConnectionArgs(databaseUrl: string): string[] {
  * `samples` (ms) are for pooling runs and are left out of reports.
  */
 export async function runPgbench(databaseUrl: string, statements: Statement[], options: { clients: number, perClient: number, mode: PgbenchRun['mode'] }): Promise<PgbenchRun & { samples: number[] }> {
-  const url = new URL(databaseUrl)
   const dir = await mkdtemp(join(tmpdir(), 'sb-pgbench-'))
   try {
     const { script, defines } = pgbenchScript(statements)
     await writeFile(join(dir, 'script.sql'), script)
     // -n: no vacuum of pgbench's own tables (there are none); -j 1: one client thread, like the bench's one event loop.
-    const args = ['-n', '-M', options.mode, '-c', String(options.clients), '-j', '1', '-t', String(options.perClient),
-      '-f', join(dir, 'script.sql'), ...defines, '-l', `--log-prefix=${join(dir, 'tx')}`, ...pgbenchConnectionArgs(databaseUrl)]
-    const { stdout } = await run('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, maxBuffer: 16 * 2 ** 20 })
-    const number = (pattern: RegExp) => {
-      const match = pattern.exec(stdout)
-      return match ? Number(match[1]) : null
-    }
-    const failed = number(/number of failed transactions: (\d+)/)
-    if (failed) throw new Error(`pgbench: ${failed} failed transactions\n${stdout}`)
+    const report = await execPgbench(databaseUrl, ['-n', '-M', options.mode, '-c', String(options.clients), '-j', '1', '-t', String(options.perClient),
+      '-f', join(dir, 'script.sql'), ...defines, '-l', `--log-prefix=${join(dir, 'tx')}`])
     const samples: number[] = []
     for (const file of (await readdir(dir)).filter(f => f.startsWith('tx.'))) {
       for (const line of (await readFile(join(dir, file), 'utf8')).split('\n')) {
@@ -70,8 +76,8 @@ export async function runPgbench(databaseUrl: string, statements: Statement[], o
       mode: options.mode,
       clients: options.clients,
       transactions: samples.length,
-      reportedLatencyAverageMs: number(/latency average = ([\d.]+) ms/),
-      tps: number(/tps = ([\d.]+) \(without initial connection time\)/),
+      reportedLatencyAverageMs: report.latencyAverageMs,
+      tps: report.tps,
       latencyMs: summarize(samples),
       script,
       samples
